@@ -1,0 +1,49 @@
+//! What happens during a session, as the client reports it.
+
+use crate::model::FinalList;
+
+/// One thing that happened in a session, in the order it happened.
+///
+/// Events carry no token: every text from the network has been scrubbed of it before it gets here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// The WebSocket handshake completed.
+    Connected,
+    /// The server reports the door open. `at_ms` is the local time, in ms since the Unix epoch.
+    DoorOpened { message: Option<String>, at_ms: u64 },
+    /// The server reports that the door did not open.
+    DoorFailed {
+        message: Option<String>,
+        code: Option<i64>,
+    },
+    /// The final list arrived.
+    FinalList(FinalList),
+    /// The server could not create the session.
+    Failure {
+        message: Option<String>,
+        code: Option<i64>,
+    },
+    /// A frame could not be decoded. The session goes on.
+    ProtocolError {
+        reason: String,
+        /// The start of the frame, with the token masked.
+        excerpt: String,
+    },
+    /// A frame with a `type` the contract does not define. The session goes on.
+    UnknownType { type_name: String },
+    /// The connection could not be opened: DNS, TCP, TLS or a connect timeout.
+    ConnectFailed { reason: String },
+    /// The server answered the handshake with an HTTP status other than 101.
+    HandshakeRejected { status: u16, body_excerpt: String },
+    /// No door frame arrived within the configured wait.
+    DoorTimedOut { waited_secs: u64 },
+    /// The connection ended before the session did.
+    ConnectionLost {
+        close_code: Option<u16>,
+        reason: String,
+    },
+    /// The user cancelled the session.
+    Cancelled,
+    /// The client closed the connection after the session ended, with this close code.
+    Closed { close_code: u16 },
+}

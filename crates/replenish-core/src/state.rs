@@ -1,0 +1,148 @@
+//! The session state machine: the one place that decides what each event means.
+
+use crate::event::SessionEvent;
+
+/// Why a session failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailureReason {
+    /// The door frame said the door did not open.
+    DoorFailed {
+        message: Option<String>,
+        code: Option<i64>,
+    },
+    /// A `failure` frame: the server refused to create the session.
+    Refused {
+        message: Option<String>,
+        code: Option<i64>,
+    },
+    /// The connection could not be opened.
+    ConnectFailed { reason: String },
+    /// The server rejected the WebSocket handshake.
+    HandshakeRejected { status: u16, body_excerpt: String },
+    /// The door never opened within the wait.
+    DoorTimedOut { waited_secs: u64 },
+}
+
+/// Where a session stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    Connecting,
+    WaitingForDoor,
+    /// The door is open; `since_ms` is when the door frame arrived, in ms since the Unix epoch.
+    DoorOpen {
+        since_ms: u64,
+    },
+    /// The final list arrived.
+    Finished,
+    Failed(FailureReason),
+    Cancelled,
+    /// The connection dropped before the final list.
+    ConnectionLost {
+        close_code: Option<u16>,
+        reason: String,
+    },
+}
+
+impl SessionState {
+    /// Returns the state after `event`. Ended states stay as they are whatever arrives later, so
+    /// a late frame cannot turn a finished session into a failed one.
+    pub fn apply(&self, event: &SessionEvent) -> SessionState {
+        if self.is_ended() {
+            return self.clone();
+        }
+
+        match event {
+            SessionEvent::Connected => match self {
+                SessionState::Connecting => SessionState::WaitingForDoor,
+                other => other.clone(),
+            },
+            SessionEvent::DoorOpened { at_ms, .. } => match self {
+                // A repeated door frame keeps the first opening time.
+                SessionState::DoorOpen { since_ms } => SessionState::DoorOpen {
+                    since_ms: *since_ms,
+                },
+                _ => SessionState::DoorOpen { since_ms: *at_ms },
+            },
+            SessionEvent::DoorFailed { message, code } => {
+                SessionState::Failed(FailureReason::DoorFailed {
+                    message: message.clone(),
+                    code: *code,
+                })
+            }
+            SessionEvent::FinalList(_) => SessionState::Finished,
+            SessionEvent::Failure { message, code } => {
+                SessionState::Failed(FailureReason::Refused {
+                    message: message.clone(),
+                    code: *code,
+                })
+            }
+            SessionEvent::ConnectFailed { reason } => {
+                SessionState::Failed(FailureReason::ConnectFailed {
+                    reason: reason.clone(),
+                })
+            }
+            SessionEvent::HandshakeRejected {
+                status,
+                body_excerpt,
+            } => SessionState::Failed(FailureReason::HandshakeRejected {
+                status: *status,
+                body_excerpt: body_excerpt.clone(),
+            }),
+            SessionEvent::DoorTimedOut { waited_secs } => match self {
+                SessionState::DoorOpen { .. } => self.clone(),
+                _ => SessionState::Failed(FailureReason::DoorTimedOut {
+                    waited_secs: *waited_secs,
+                }),
+            },
+            SessionEvent::ConnectionLost { close_code, reason } => SessionState::ConnectionLost {
+                close_code: *close_code,
+                reason: reason.clone(),
+            },
+            SessionEvent::Cancelled => SessionState::Cancelled,
+            SessionEvent::ProtocolError { .. }
+            | SessionEvent::UnknownType { .. }
+            | SessionEvent::Closed { .. } => self.clone(),
+        }
+    }
+
+    /// True once nothing more can happen in this session.
+    pub fn is_ended(&self) -> bool {
+        matches!(
+            self,
+            SessionState::Finished
+                | SessionState::Failed(_)
+                | SessionState::Cancelled
+                | SessionState::ConnectionLost { .. }
+        )
+    }
+
+    /// True when the client should close the open connection normally (code 1000): after the
+    /// final list, a failure frame, a failed door, a door timeout or a cancel. A lost connection
+    /// has nothing left to close, and a failed connect never had one.
+    pub fn closes_connection(&self) -> bool {
+        match self {
+            SessionState::Finished | SessionState::Cancelled => true,
+            SessionState::Failed(reason) => matches!(
+                reason,
+                FailureReason::DoorFailed { .. }
+                    | FailureReason::Refused { .. }
+                    | FailureReason::DoorTimedOut { .. }
+            ),
+            _ => false,
+        }
+    }
+
+    /// The state's name in snake_case, for logs, styling and tests.
+    pub fn phase(&self) -> &'static str {
+        match self {
+            SessionState::Connecting => "connecting",
+            SessionState::WaitingForDoor => "waiting_for_door",
+            SessionState::DoorOpen { .. } => "door_open",
+            SessionState::Finished => "finished",
+            SessionState::Failed(FailureReason::DoorFailed { .. }) => "door_failed",
+            SessionState::Failed(_) => "failed",
+            SessionState::Cancelled => "cancelled",
+            SessionState::ConnectionLost { .. } => "connection_lost",
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Shared harness of the window tests: a tauri-driver per test, the app launched through it,
+//! a cabinet simulator on loopback, and helpers to read the page.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use cabinet_sim::{RunningSim, Scenario, SimConfig};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+/// How long a page condition may take to become true before the test fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// Returns the app binary under test.
+pub fn app_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("REPLENISH_DESK_BINARY") {
+        return PathBuf::from(path);
+    }
+    workspace_root().join("target/debug/replenish-desk")
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|addr| addr.port()).expect("free port")
+}
+
+/// Starts the simulator with short, test-friendly timings.
+pub async fn start_sim(scenario: Scenario) -> RunningSim {
+    start_sim_with(SimConfig {
+        scenario,
+        door_delay: Duration::from_millis(1200),
+        door_open_for: Duration::from_millis(1500),
+        ..SimConfig::default()
+    })
+    .await
+}
+
+pub async fn start_sim_with(config: SimConfig) -> RunningSim {
+    cabinet_sim::start(config).await.expect("cabinet-sim starts")
+}
+
+/// The command-line arguments that start a session against `sim` at once.
+pub fn session_args(sim: &RunningSim) -> Vec<String> {
+    let defaults = SimConfig::default();
+    vec![
+        "--endpoint".to_owned(),
+        sim.ws_endpoint(),
+        "--device".to_owned(),
+        defaults.device_no.to_string(),
+        "--token".to_owned(),
+        defaults.token,
+    ]
+}
+
+/// One app window driven through its own tauri-driver.
+pub struct Window {
+    pub client: Client,
+    driver: Child,
+    pub data_dir: tempfile::TempDir,
+    name: String,
+}
+
+impl Window {
+    /// Launches the app with `args` plus a fresh `--data-dir`, and waits for the page to load.
+    pub async fn launch(name: &str, args: &[String]) -> Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("tauri-driver did not start: install it with `cargo install tauri-driver --locked`")?;
+
+        let mut all_args = vec!["--data-dir".to_owned(), data_dir.path().display().to_string()];
+        all_args.extend_from_slice(args);
+        let capabilities = json!({
+            "tauri:options": { "application": app_binary(), "args": all_args }
+        });
+        let capabilities = capabilities.as_object().cloned().expect("object");
+
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let attempt = ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
+            match attempt {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() < WAIT => {
+                    eprintln!("waiting for tauri-driver on port {port}: {error}");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(error) => bail!("no WebDriver session after {WAIT:?}: {error}"),
+            }
+        };
+
+        let window = Self { client, driver, data_dir, name: name.to_owned() };
+        window.wait_for_element("#start-form, #banner").await?;
+        Ok(window)
+    }
+
+    /// Saves a screenshot as `target/e2e-screenshots/<test>-<step>.png`.
+    pub async fn screenshot(&self, step: &str) -> Result<PathBuf> {
+        let folder = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(format!("{}-{step}.png", self.name));
+        let png = self.client.screenshot().await?;
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        Ok(self.client.find(Locator::Css(css)).await.with_context(|| format!("element {css} not found"))?)
+    }
+
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.client.find_all(Locator::Css(css)).await?)
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> Result<Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Returns the text content of the first element matching `css`, or `None` when absent.
+    pub async fn text_of(&self, css: &str) -> Result<Option<String>> {
+        let value = self
+            .client
+            .execute("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", vec![json!(css)])
+            .await?;
+        Ok(value.as_str().map(|text| text.trim().to_owned()))
+    }
+
+    /// Returns an attribute of the first element matching `css`.
+    pub async fn attr_of(&self, css: &str, name: &str) -> Result<Option<String>> {
+        let value = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                vec![json!(css), json!(name)],
+            )
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// True when the element exists and is rendered (not hidden, not display:none).
+    pub async fn is_visible(&self, css: &str) -> Result<bool> {
+        let value = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return !!e && !e.closest('[hidden]') && e.getClientRects().length > 0;",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(value.as_bool().unwrap_or(false))
+    }
+
+    pub async fn wait_for_element(&self, css: &str) -> Result<()> {
+        self.wait_until(&format!("element {css}"), || async { Ok(self.is_visible(css).await?) }).await
+    }
+
+    /// Polls `check` until it returns true, failing after [`WAIT`] with `what` in the message.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut check: F) -> Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        let started = Instant::now();
+        loop {
+            if check().await? {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                let _ = self.screenshot("timeout").await;
+                bail!("timed out after {WAIT:?} waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for the banner to show `phase`, and returns every phase seen on the way, in order.
+    pub async fn follow_phases_until(&self, phase: &str) -> Result<Vec<String>> {
+        let mut seen: Vec<String> = Vec::new();
+        let started = Instant::now();
+        loop {
+            if let Some(current) = self.attr_of("#banner", "data-phase").await? {
+                if seen.last() != Some(&current) {
+                    seen.push(current.clone());
+                }
+                if current == phase {
+                    return Ok(seen);
+                }
+            }
+            if started.elapsed() > WAIT {
+                let _ = self.screenshot("timeout").await;
+                bail!("timed out waiting for phase {phase}; phases seen: {seen:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Replaces the value of an input.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let element = self.find(css).await?;
+        element.clear().await?;
+        if !text.is_empty() {
+            element.send_keys(text).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Ends the WebDriver session, which closes the app, and stops the driver.
+    pub async fn close(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        closed?;
+        Ok(())
+    }
+}
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

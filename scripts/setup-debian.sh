@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Replenish Desk needs on Debian or Ubuntu: the
+# WebKitGTK build libraries, Xvfb and WebKitWebDriver for the window tests, a CJK font, and
+# tauri-driver. Each step is skipped when its part is already there, so running it twice is cheap.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo_cmd=(sudo)
+  fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo is missing: install Rust from https://rustup.rs, then run this again" >&2
+  exit 1
+fi
+
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "Installing the Rust component $component"
+    rustup component add "$component"
+  fi
+done
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "Installing tauri-driver"
+  cargo install tauri-driver --locked
+fi

@@ -1,0 +1,161 @@
+//! Tauri commands: the page's intents, handed to the runner and the settings.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use i18n::{Catalogue, Language};
+use replenish_core::endpoint::{FieldError, SessionRequest, SessionTarget, DEFAULT_ENDPOINT};
+use replenish_core::view::{FinalView, Message, SessionView};
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tracing::{info, warn};
+
+use crate::runner::{SessionRunner, StartError};
+use crate::settings::{RecentDevice, Settings, SettingsFile};
+
+/// State shared by the commands.
+pub struct AppState {
+    pub runner: SessionRunner,
+    pub settings: Mutex<Settings>,
+    pub settings_file: SettingsFile,
+    /// A session requested on the command line, started when the page first asks for its state,
+    /// so no event is sent before the page listens.
+    pub pending_start: Mutex<Option<SessionRequest>>,
+}
+
+/// Everything the page needs to draw its first screen.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bootstrap {
+    language: Language,
+    catalogue: &'static BTreeMap<String, String>,
+    preset_endpoint: &'static str,
+    recent_devices: Vec<RecentDevice>,
+    session: Option<SessionView>,
+    final_list: Option<FinalView>,
+}
+
+/// The catalogue of a newly chosen language.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageChange {
+    language: Language,
+    catalogue: &'static BTreeMap<String, String>,
+}
+
+/// Why `start_session` failed, in the shape the page shows.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StartFailure {
+    Invalid {
+        fields: BTreeMap<&'static str, Message>,
+    },
+    Busy {
+        message: Message,
+    },
+}
+
+#[tauri::command]
+pub fn ui_bootstrap(app: AppHandle, state: State<'_, AppState>) -> Bootstrap {
+    let pending = state
+        .pending_start
+        .lock()
+        .expect("pending lock poisoned")
+        .take();
+    if let Some(request) = pending {
+        info!("starting the session given on the command line");
+        if let Err(failure) = start(&app, &state, &request) {
+            warn!(
+                ?failure,
+                "the session given on the command line could not start"
+            );
+        }
+    }
+
+    let settings = state
+        .settings
+        .lock()
+        .expect("settings lock poisoned")
+        .clone();
+    let (session, final_list) = state.runner.snapshot();
+    Bootstrap {
+        language: settings.language,
+        catalogue: Catalogue::get(settings.language).entries(),
+        preset_endpoint: DEFAULT_ENDPOINT,
+        recent_devices: settings.recent_devices,
+        session,
+        final_list,
+    }
+}
+
+#[tauri::command]
+pub fn set_language(language: Language, state: State<'_, AppState>) -> LanguageChange {
+    let mut settings = state.settings.lock().expect("settings lock poisoned");
+    settings.language = language;
+    save(&state.settings_file, &settings);
+    info!(language = language.tag(), "language changed");
+    LanguageChange {
+        language,
+        catalogue: Catalogue::get(language).entries(),
+    }
+}
+
+#[tauri::command]
+pub fn start_session(
+    app: AppHandle,
+    request: SessionRequest,
+    state: State<'_, AppState>,
+) -> Result<SessionView, StartFailure> {
+    start(&app, &state, &request)
+}
+
+#[tauri::command]
+pub fn cancel_session(state: State<'_, AppState>) {
+    state.runner.cancel();
+}
+
+#[tauri::command]
+pub fn forget_device(device_no: String, state: State<'_, AppState>) -> Vec<RecentDevice> {
+    let mut settings = state.settings.lock().expect("settings lock poisoned");
+    settings.forget(&device_no);
+    save(&state.settings_file, &settings);
+    settings.recent_devices.clone()
+}
+
+/// Validates the request, remembers the device and starts the session.
+pub fn start(
+    app: &AppHandle,
+    state: &AppState,
+    request: &SessionRequest,
+) -> Result<SessionView, StartFailure> {
+    let target = SessionTarget::parse(request).map_err(|errors| {
+        info!(fields = ?errors.iter().map(FieldError::field).collect::<Vec<_>>(), "start form rejected");
+        StartFailure::Invalid {
+            fields: errors.iter().map(|error| (error.field().name(), error.message())).collect(),
+        }
+    })?;
+
+    let view = state
+        .runner
+        .start(app, target.clone())
+        .map_err(|error| match error {
+            StartError::Busy => StartFailure::Busy {
+                message: Message::new("error.busy"),
+            },
+        })?;
+
+    let mut settings = state.settings.lock().expect("settings lock poisoned");
+    settings.remember(RecentDevice {
+        device_no: target.device_no().to_owned(),
+        name: target.device_name().map(str::to_owned),
+        endpoint: target.endpoint().to_string(),
+    });
+    save(&state.settings_file, &settings);
+    Ok(view)
+}
+
+fn save(file: &SettingsFile, settings: &Settings) {
+    if let Err(error) = file.save(settings) {
+        warn!(%error, "settings not saved, the change lasts until the app closes");
+    }
+}

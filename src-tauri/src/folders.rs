@@ -1,0 +1,39 @@
+//! Where the app keeps its settings, logs and picture cache.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use tauri::{AppHandle, Manager};
+
+/// The app's folders: the platform's app folders, or all under one `--data-dir`.
+pub struct Folders {
+    pub settings: PathBuf,
+    pub logs: PathBuf,
+    pub pictures: PathBuf,
+}
+
+impl Folders {
+    pub fn resolve(app: &AppHandle, data_dir: Option<&Path>) -> anyhow::Result<Self> {
+        if let Some(root) = data_dir {
+            return Ok(Self {
+                settings: root.to_path_buf(),
+                logs: root.join("logs"),
+                pictures: root.join("cache").join("pictures"),
+            });
+        }
+
+        let paths = app.path();
+        Ok(Self {
+            settings: paths
+                .app_config_dir()
+                .context("no config folder for this user: pass --data-dir DIR")?,
+            logs: paths
+                .app_log_dir()
+                .context("no log folder for this user: pass --data-dir DIR")?,
+            pictures: paths
+                .app_cache_dir()
+                .context("no cache folder for this user: pass --data-dir DIR")?
+                .join("pictures"),
+        })
+    }
+}

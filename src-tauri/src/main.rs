@@ -1,0 +1,133 @@
+//! Replenish Desk (补货助手): the Tauri shell.
+//!
+//! The shell stays thin: it parses the command line, sets up folders, logging and settings, and
+//! connects the page to the Tauri-free crates. Protocol, session and figures live in
+//! `replenish-core`, pictures in `thumb-cache`, texts in `i18n`.
+
+// Release builds on Windows start without a console window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod cli;
+mod commands;
+mod demo;
+mod folders;
+mod logging;
+mod pictures;
+mod runner;
+mod settings;
+
+use std::sync::{Arc, Mutex};
+
+use clap::Parser;
+use i18n::Language;
+use replenish_core::endpoint::SessionRequest;
+use tauri::Manager;
+use thumb_cache::{ThumbCache, ThumbConfig};
+use tracing::{error, info};
+
+use crate::cli::Args;
+use crate::commands::AppState;
+use crate::folders::Folders;
+use crate::pictures::PictureRegistry;
+use crate::runner::SessionRunner;
+use crate::settings::SettingsFile;
+
+/// What the picture scheme needs; managed once the folders are known.
+struct Pictures {
+    registry: Arc<Mutex<PictureRegistry>>,
+    cache: ThumbCache,
+}
+
+/// Keeps the log writer alive until the app exits.
+struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+
+fn main() {
+    let args = Args::parse();
+
+    let result = tauri::Builder::default()
+        .register_asynchronous_uri_scheme_protocol(
+            pictures::SCHEME,
+            |context, request, responder| {
+                let app = context.app_handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    match app.try_state::<Pictures>() {
+                        Some(pictures) => {
+                            let registry = pictures.registry.clone();
+                            let cache = pictures.cache.clone();
+                            pictures::respond(registry, cache, request, responder).await;
+                        }
+                        None => responder.respond(
+                            tauri::http::Response::builder()
+                                .status(503)
+                                .body(Vec::new())
+                                .unwrap_or_default(),
+                        ),
+                    }
+                });
+            },
+        )
+        .setup(move |app| {
+            set_up(app, &args)?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::ui_bootstrap,
+            commands::set_language,
+            commands::start_session,
+            commands::cancel_session,
+            commands::forget_device,
+        ])
+        .run(tauri::generate_context!());
+
+    if let Err(failure) = result {
+        error!(%failure, "the app stopped with an error");
+        eprintln!("Replenish Desk could not run: {failure}");
+        std::process::exit(1);
+    }
+}
+
+/// Prepares folders, logging, settings, the picture cache and any session from the command line.
+fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
+    let folders = Folders::resolve(app.handle(), args.data_dir.as_deref())?;
+    app.manage(LogGuard(logging::init(&folders.logs)));
+    info!(version = env!("CARGO_PKG_VERSION"), data = %folders.settings.display(), "Replenish Desk starting");
+
+    let settings_file = SettingsFile::new(&folders.settings);
+    let mut settings = settings_file.load();
+    if let Some(tag) = &args.language {
+        settings.language = Language::parse(tag)
+            .ok_or_else(|| anyhow::anyhow!("unknown language {tag:?}: use zh-CN or en"))?;
+    }
+
+    let cache = ThumbCache::new(ThumbConfig {
+        cache_dir: folders.pictures.clone(),
+        ..ThumbConfig::default()
+    })?;
+    let registry = Arc::new(Mutex::new(PictureRegistry::default()));
+    app.manage(Pictures {
+        registry: registry.clone(),
+        cache,
+    });
+
+    let pending_start = if args.demo {
+        Some(demo::start(app, &args.demo_scenario)?)
+    } else {
+        match (&args.endpoint, &args.device, &args.token) {
+            (Some(endpoint), Some(device_no), Some(token)) => Some(SessionRequest {
+                endpoint: endpoint.clone(),
+                device_no: device_no.clone(),
+                token: token.clone(),
+                device_name: None,
+            }),
+            _ => None,
+        }
+    };
+
+    app.manage(AppState {
+        runner: SessionRunner::new(registry),
+        settings: Mutex::new(settings),
+        settings_file,
+        pending_start: Mutex::new(pending_start),
+    });
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Settings kept between runs: the language and the recent devices. Never the token.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use i18n::Language;
+use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
+
+/// How many recent devices are kept.
+const MAX_RECENT_DEVICES: usize = 10;
+
+/// A device the user connected to before, for the start form's shortcut list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentDevice {
+    pub device_no: String,
+    pub name: Option<String>,
+    pub endpoint: String,
+}
+
+/// The settings file's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub language: Language,
+    pub recent_devices: Vec<RecentDevice>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: Language::ZhCn,
+            recent_devices: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Puts `device` first, replacing an earlier entry for the same device and endpoint.
+    pub fn remember(&mut self, device: RecentDevice) {
+        self.recent_devices.retain(|known| {
+            !(known.device_no == device.device_no && known.endpoint == device.endpoint)
+        });
+        self.recent_devices.insert(0, device);
+        self.recent_devices.truncate(MAX_RECENT_DEVICES);
+    }
+
+    /// Removes every entry for `device_no`.
+    pub fn forget(&mut self, device_no: &str) {
+        self.recent_devices
+            .retain(|known| known.device_no != device_no);
+    }
+}
+
+/// The settings file and its last saved content.
+pub struct SettingsFile {
+    path: PathBuf,
+}
+
+impl SettingsFile {
+    pub fn new(folder: &Path) -> Self {
+        Self {
+            path: folder.join("settings.json"),
+        }
+    }
+
+    /// Loads the settings. A missing file gives the defaults; an unreadable one is logged and
+    /// replaced by the defaults, so a damaged file never keeps the app from starting.
+    pub fn load(&self) -> Settings {
+        let text = match fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Settings::default(),
+            Err(error) => {
+                warn!(path = %self.path.display(), %error, "settings unreadable, using defaults");
+                return Settings::default();
+            }
+        };
+        serde_json::from_str(&text).unwrap_or_else(|error| {
+            warn!(path = %self.path.display(), %error, "settings invalid, using defaults");
+            Settings::default()
+        })
+    }
+
+    /// Saves the settings through a temporary file and a rename, so a crash mid-write leaves the
+    /// old file intact.
+    pub fn save(&self, settings: &Settings) -> io::Result<()> {
+        if let Some(folder) = self.path.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        let text = serde_json::to_string_pretty(settings).map_err(io::Error::other)?;
+        let temporary = self.path.with_extension("json.tmp");
+        fs::write(&temporary, text)?;
+        fs::rename(&temporary, &self.path)?;
+        info!(path = %self.path.display(), "settings saved");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(device_no: &str, endpoint: &str) -> RecentDevice {
+        RecentDevice {
+            device_no: device_no.to_owned(),
+            name: None,
+            endpoint: endpoint.to_owned(),
+        }
+    }
+
+    #[test]
+    fn remember_moves_device_first() {
+        let mut settings = Settings::default();
+        settings.remember(device("1", "ws://a"));
+        settings.remember(device("2", "ws://a"));
+        settings.remember(device("1", "ws://a"));
+        let numbers: Vec<_> = settings
+            .recent_devices
+            .iter()
+            .map(|d| d.device_no.as_str())
+            .collect();
+        assert_eq!(numbers, vec!["1", "2"]);
+    }
+
+    #[test]
+    fn remember_keeps_ten() {
+        let mut settings = Settings::default();
+        for number in 0..15 {
+            settings.remember(device(&number.to_string(), "ws://a"));
+        }
+        assert_eq!(settings.recent_devices.len(), MAX_RECENT_DEVICES);
+        assert_eq!(settings.recent_devices[0].device_no, "14");
+    }
+
+    #[test]
+    fn save_and_load_round_trip() {
+        let folder =
+            std::env::temp_dir().join(format!("replenish-settings-{}", std::process::id()));
+        let file = SettingsFile::new(&folder);
+        let mut settings = Settings::default();
+        settings.language = Language::En;
+        settings.remember(device("181200005", "ws://a"));
+        file.save(&settings).unwrap();
+        assert_eq!(file.load(), settings);
+
+        fs::write(folder.join("settings.json"), "{ not json").unwrap();
+        assert_eq!(file.load(), Settings::default());
+        fs::remove_dir_all(folder).unwrap();
+    }
+}
