@@ -1,0 +1,77 @@
+// The Tauri commands and events of the backend. app.withGlobalTauri exposes them as
+// window.__TAURI__, so the page needs no bundler.
+
+function tauri() {
+  const api = window.__TAURI__;
+  if (!api?.core?.invoke || !api?.event?.listen) {
+    throw new Error("window.__TAURI__ is missing, so this page only works inside the app window");
+  }
+  return api;
+}
+
+function invoke(command, args) {
+  return tauri().core.invoke(command, args);
+}
+
+/**
+ * Subscribes to a backend event and passes each payload to `handler`.
+ * @returns {Promise<() => void>} resolves to the function that unsubscribes
+ */
+function listen(eventName, handler) {
+  return tauri().event.listen(eventName, (event) => handler(event.payload));
+}
+
+/** Returns the language, catalogue, form presets and any session already running. */
+export function bootstrap() {
+  return invoke("ui_bootstrap");
+}
+
+/** Switches the language and returns `{ language, catalogue }`. */
+export function setLanguage(language) {
+  return invoke("set_language", { language });
+}
+
+/**
+ * Starts a session and returns its first SessionView. Rejects with `{ kind: "invalid", fields }`
+ * for form errors, or `{ kind: "busy" | "internal", message }`.
+ * @param {{endpoint: string, deviceNo: string, token: string, deviceName: string}} request
+ */
+export function startSession(request) {
+  return invoke("start_session", { request });
+}
+
+export function cancelSession() {
+  return invoke("cancel_session");
+}
+
+/** Removes a device from the recent devices and returns the new list. */
+export function forgetDevice(deviceNo) {
+  return invoke("forget_device", { deviceNo });
+}
+
+export function onSessionState(handler) {
+  return listen("session://state", handler);
+}
+
+export function onFinalList(handler) {
+  return listen("session://final", handler);
+}
+
+export function onNotice(handler) {
+  return listen("session://notice", handler);
+}
+
+/**
+ * Returns the catalogue message to show for a rejected command: the backend's own message when
+ * it sent one, otherwise a generic message with the error's text.
+ * @returns {{key: string, args: Record<string, string>}}
+ */
+export function messageOfError(error) {
+  const message = error?.message;
+  if (message && typeof message === "object" && typeof message.key === "string") {
+    return message;
+  }
+
+  const detail = typeof message === "string" ? message : String(error);
+  return { key: "ui.error.unexpected", args: { error: detail } };
+}

@@ -1,0 +1,190 @@
+// Wires the page to the backend: bootstraps, routes the session events to the views, and turns
+// the user's clicks into commands. Every view renders what the backend sends and keeps it, so a
+// language switch can render it again.
+
+import * as backend from "./backend.js";
+import { createBanner } from "./banner.js";
+import { byId } from "./dom.js";
+import { createFinalList } from "./final-list.js";
+import { currentLanguageTag, localizeStatic, setCatalogue, text } from "./i18n.js";
+import { createMessageSlot } from "./message-slot.js";
+import { createNotices } from "./notices.js";
+import { createSessionTracker } from "./session-tracker.js";
+import { createStartForm } from "./start-form.js";
+
+const startScreen = byId("start-screen");
+const sessionScreen = byId("session-screen");
+const sessionHeading = byId("session-heading");
+const languageSelect = byId("language");
+const appError = createMessageSlot(byId("app-error"));
+
+const startForm = createStartForm({ onSubmit: startSession, onForget: forgetDevice });
+const banner = createBanner({ onCancel: cancelSession, onNewSession: returnToForm });
+const notices = createNotices();
+const finalList = createFinalList();
+const tracker = createSessionTracker({
+  state: showSessionState,
+  final: (view) => finalList.show(view),
+  notice: (view) => notices.add(view),
+});
+
+function showScreen(screen) {
+  const wasHidden = screen.hidden;
+  startScreen.hidden = screen !== startScreen;
+  sessionScreen.hidden = screen !== sessionScreen;
+  return wasHidden;
+}
+
+function showSessionState(view) {
+  banner.show(view);
+  if (showScreen(sessionScreen)) {
+    sessionHeading.focus();
+  }
+}
+
+function applyLanguage(language, catalogue) {
+  setCatalogue(language, catalogue);
+  languageSelect.value = language;
+  localizeStatic(document);
+  document.title = text("ui.app.title");
+}
+
+function relocalizeViews() {
+  startForm.relocalize();
+  banner.relocalize();
+  notices.relocalize();
+  finalList.relocalize();
+  appError.relocalize();
+}
+
+async function switchLanguage() {
+  const requested = languageSelect.value;
+  languageSelect.disabled = true;
+
+  try {
+    const result = await backend.setLanguage(requested);
+    applyLanguage(result.language, result.catalogue);
+    relocalizeViews();
+    appError.clear();
+  } catch (error) {
+    console.error("set_language failed", error);
+    languageSelect.value = currentLanguageTag();
+    appError.show(backend.messageOfError(error));
+  } finally {
+    languageSelect.disabled = false;
+    languageSelect.focus();
+  }
+}
+
+async function startSession(request) {
+  startForm.clearErrors();
+  startForm.setBusy(true);
+  tracker.startBuffering();
+
+  try {
+    const view = await backend.startSession(request);
+    startForm.clearToken();
+    appError.clear();
+    notices.clear();
+    finalList.clear();
+    showSessionState(view);
+    tracker.follow(view.sessionId);
+  } catch (error) {
+    tracker.flushBuffer();
+    if (error?.kind === "invalid") {
+      startForm.showFieldErrors(error.fields ?? {});
+    } else {
+      // The request contains the token, so only the error is logged.
+      console.error("start_session failed", error);
+      startForm.showFormError(backend.messageOfError(error));
+    }
+  } finally {
+    startForm.setBusy(false);
+  }
+}
+
+async function cancelSession() {
+  banner.setCancelPending(true);
+  try {
+    await backend.cancelSession();
+  } catch (error) {
+    console.error("cancel_session failed", error);
+    appError.show(backend.messageOfError(error));
+  } finally {
+    banner.setCancelPending(false);
+  }
+}
+
+async function forgetDevice(deviceNo) {
+  try {
+    startForm.setRecentDevices(await backend.forgetDevice(deviceNo));
+  } catch (error) {
+    console.error("forget_device failed", error);
+    startForm.showFormError(backend.messageOfError(error));
+  }
+}
+
+/** Reloads the recent devices, which the backend updates when a session starts. */
+async function refreshRecentDevices() {
+  try {
+    const state = await backend.bootstrap();
+    startForm.setRecentDevices(state.recentDevices ?? []);
+  } catch (error) {
+    console.warn("could not reload the recent devices", error);
+  }
+}
+
+function returnToForm() {
+  const endedView = banner.currentView();
+
+  tracker.forget();
+  banner.clear();
+  notices.clear();
+  finalList.clear();
+  appError.clear();
+
+  startForm.prepareNextSession(endedView);
+  showScreen(startScreen);
+  startForm.focusFirstEmpty();
+  refreshRecentDevices();
+}
+
+function showFatalError(error) {
+  console.error("the page could not start", error);
+  const fatal = byId("fatal");
+  fatal.textContent = String(error?.message ?? error);
+  fatal.hidden = false;
+}
+
+async function initialize() {
+  tracker.startBuffering();
+  await Promise.all([
+    backend.onSessionState((view) => tracker.receive("state", view)),
+    backend.onFinalList((view) => tracker.receive("final", view)),
+    backend.onNotice((view) => tracker.receive("notice", view)),
+  ]);
+
+  const state = await backend.bootstrap();
+  applyLanguage(state.language, state.catalogue);
+  startForm.setPresetEndpoint(state.presetEndpoint);
+  startForm.setRecentDevices(state.recentDevices ?? []);
+  startForm.setBusy(false);
+  relocalizeViews();
+
+  if (state.session) {
+    showSessionState(state.session);
+    if (state.finalList?.sessionId === state.session.sessionId) {
+      finalList.show(state.finalList);
+    }
+    tracker.follow(state.session.sessionId);
+  } else {
+    tracker.flushBuffer();
+    showScreen(startScreen);
+    startForm.focusFirstEmpty();
+  }
+
+  languageSelect.addEventListener("change", switchLanguage);
+  document.body.dataset.ready = "true";
+}
+
+initialize().catch(showFatalError);
