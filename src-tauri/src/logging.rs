@@ -8,7 +8,8 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter, Layer};
 
 /// Default level filter; `RUST_LOG` overrides it.
-const DEFAULT_FILTER: &str = "info,replenish_desk=debug,replenish_core=debug,thumb_cache=info";
+const DEFAULT_FILTER: &str =
+    "info,replenish_desk=debug,replenish_core=debug,thumb_cache=info,tungstenite=info";
 
 /// Starts logging. The returned guard flushes the file when dropped, so keep it for the life of
 /// the process. Log lines carry no token: the core masks it in everything it formats.

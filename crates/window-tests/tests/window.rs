@@ -76,40 +76,150 @@ async fn three_drinks_session_end_to_end() -> Result<()> {
     let mut all = phases.clone();
     all.append(&mut later);
     let order = ["connecting", "waiting_for_door", "door_open", "finished"];
-    let positions: Vec<usize> = all.iter().map(|phase| order.iter().position(|known| known == phase).unwrap_or(99)).collect();
-    assert!(positions.windows(2).all(|pair| pair[0] <= pair[1]), "phases out of order: {all:?}");
-    assert!(all.contains(&"door_open".to_owned()), "door_open never shown: {all:?}");
-    assert!(all.contains(&"waiting_for_door".to_owned()) || all.contains(&"connecting".to_owned()), "no phase before the door opened: {all:?}");
+    let positions: Vec<usize> = all
+        .iter()
+        .map(|phase| order.iter().position(|known| known == phase).unwrap_or(99))
+        .collect();
+    assert!(
+        positions.windows(2).all(|pair| pair[0] <= pair[1]),
+        "phases out of order: {all:?}"
+    );
+    assert!(
+        all.contains(&"door_open".to_owned()),
+        "door_open never shown: {all:?}"
+    );
+    assert!(
+        all.contains(&"waiting_for_door".to_owned()) || all.contains(&"connecting".to_owned()),
+        "no phase before the door opened: {all:?}"
+    );
 
     window.wait_for_element(".card").await?;
-    assert_eq!(window.attr_of("#final", "data-record-id").await?.as_deref(), Some("33116"));
+    assert_eq!(
+        window.attr_of("#final", "data-record-id").await?.as_deref(),
+        Some("33116")
+    );
     assert_eq!(window.find_all(".cabinet").await?.len(), 2);
     assert_eq!(window.find_all(".card").await?.len(), 3);
 
     for (index, (cabinet, drink)) in DRINKS.iter().enumerate() {
-        let card = format!(".cabinet[data-cabinet-no=\"{cabinet}\"] .card:nth-of-type({})", if index == 1 { 2 } else { 1 });
+        let card = format!(
+            ".cabinet[data-cabinet-no=\"{cabinet}\"] .card:nth-of-type({})",
+            if index == 1 { 2 } else { 1 }
+        );
         let text = |part: &str| format!("{card} {part}");
-        assert_eq!(window.text_of(&text(".card-name")).await?.as_deref(), Some(drink.name), "{card}");
-        assert!(window.text_of(&text(".card-category")).await?.unwrap_or_default().contains("饮料"), "{card} category");
-        assert!(window.text_of(&text(".card-aisle")).await?.unwrap_or_default().contains(drink.aisle), "{card} aisle");
-        assert!(window.text_of(&text(".card-added")).await?.unwrap_or_default().contains(drink.added), "{card} added");
-        assert!(window.text_of(&text(".card-removed")).await?.unwrap_or_default().contains('0'), "{card} removed");
-        assert!(window.text_of(&text(".card-stock")).await?.unwrap_or_default().contains(drink.stock), "{card} stock");
-        let sale_price = window.text_of(&text(".card-sale-price")).await?.unwrap_or_default();
-        assert!(sale_price.contains(drink.sale_price), "{card} sale price {sale_price}");
+        assert_eq!(
+            window.text_of(&text(".card-name")).await?.as_deref(),
+            Some(drink.name),
+            "{card}"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-category"))
+                .await?
+                .unwrap_or_default()
+                .contains("饮料"),
+            "{card} category"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-aisle"))
+                .await?
+                .unwrap_or_default()
+                .contains(drink.aisle),
+            "{card} aisle"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-added"))
+                .await?
+                .unwrap_or_default()
+                .contains(drink.added),
+            "{card} added"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-removed"))
+                .await?
+                .unwrap_or_default()
+                .contains('0'),
+            "{card} removed"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-stock"))
+                .await?
+                .unwrap_or_default()
+                .contains(drink.stock),
+            "{card} stock"
+        );
+        let sale_price = window
+            .text_of(&text(".card-sale-price"))
+            .await?
+            .unwrap_or_default();
+        assert!(
+            sale_price.contains(drink.sale_price),
+            "{card} sale price {sale_price}"
+        );
         assert!(sale_price.contains("元/件"), "{card} unit {sale_price}");
-        assert!(window.text_of(&text(".card-cost-price")).await?.unwrap_or_default().contains(drink.cost_price), "{card} cost price");
-        assert!(window.text_of(&text(".card-sale-value")).await?.unwrap_or_default().contains(drink.sale_value), "{card} sale value");
-        assert!(window.text_of(&text(".card-cost-value")).await?.unwrap_or_default().contains(drink.cost_value), "{card} cost value");
-        assert!(window.is_visible(&text(".card-added-first")).await.map(|shown| !shown)?, "{card} shows a first count that equals the settled one");
+        assert!(
+            window
+                .text_of(&text(".card-cost-price"))
+                .await?
+                .unwrap_or_default()
+                .contains(drink.cost_price),
+            "{card} cost price"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-sale-value"))
+                .await?
+                .unwrap_or_default()
+                .contains(drink.sale_value),
+            "{card} sale value"
+        );
+        assert!(
+            window
+                .text_of(&text(".card-cost-value"))
+                .await?
+                .unwrap_or_default()
+                .contains(drink.cost_value),
+            "{card} cost value"
+        );
+        assert!(
+            window
+                .is_visible(&text(".card-added-first"))
+                .await
+                .map(|shown| !shown)?,
+            "{card} shows a first count that equals the settled one"
+        );
     }
 
     // Record totals: 30 pieces; sale 84.50 + 40.00 + 54.00; cost 40.30 + 17.60 + 26.10.
-    assert!(window.text_of("#record-totals .totals-added").await?.unwrap_or_default().contains("30"));
-    assert!(window.text_of("#record-totals .totals-sale-value").await?.unwrap_or_default().contains("¥178.50"));
-    assert!(window.text_of("#record-totals .totals-cost-value").await?.unwrap_or_default().contains("¥84.00"));
-    assert!(window.text_of(".cabinet[data-cabinet-no=\"1\"] .totals-sale-value").await?.unwrap_or_default().contains("¥124.50"));
-    assert!(window.text_of(".cabinet[data-cabinet-no=\"2\"] .totals-cost-value").await?.unwrap_or_default().contains("¥26.10"));
+    assert!(window
+        .text_of("#record-totals .totals-added")
+        .await?
+        .unwrap_or_default()
+        .contains("30"));
+    assert!(window
+        .text_of("#record-totals .totals-sale-value")
+        .await?
+        .unwrap_or_default()
+        .contains("¥178.50"));
+    assert!(window
+        .text_of("#record-totals .totals-cost-value")
+        .await?
+        .unwrap_or_default()
+        .contains("¥84.00"));
+    assert!(window
+        .text_of(".cabinet[data-cabinet-no=\"1\"] .totals-sale-value")
+        .await?
+        .unwrap_or_default()
+        .contains("¥124.50"));
+    assert!(window
+        .text_of(".cabinet[data-cabinet-no=\"2\"] .totals-cost-value")
+        .await?
+        .unwrap_or_default()
+        .contains("¥26.10"));
 
     window
         .wait_until("all three pictures decoded", || async {
@@ -121,7 +231,10 @@ async fn three_drinks_session_end_to_end() -> Result<()> {
         .await?;
     window.screenshot("final").await?;
 
-    let report = sim.wait_for_client_close(0, Duration::from_secs(5)).await.expect("connection report");
+    let report = sim
+        .wait_for_client_close(0, Duration::from_secs(5))
+        .await
+        .expect("connection report");
     assert_eq!(report.client_close_code, Some(1000));
     window.close().await?;
     sim.shutdown().await;
@@ -136,25 +249,57 @@ async fn start_form_validates_then_connects() -> Result<()> {
 
     window.click("#connect").await?;
     window.wait_for_element("#error-device-no").await?;
-    assert!(!window.text_of("#error-device-no").await?.unwrap_or_default().is_empty());
-    assert!(!window.text_of("#error-token").await?.unwrap_or_default().is_empty());
+    assert!(!window
+        .text_of("#error-device-no")
+        .await?
+        .unwrap_or_default()
+        .is_empty());
+    assert!(!window
+        .text_of("#error-token")
+        .await?
+        .unwrap_or_default()
+        .is_empty());
     window.screenshot("empty-form").await?;
 
-    window.find("#endpoint-preset").await?.select_by_value("custom").await?;
-    window.type_into("#endpoint-custom", "http://127.0.0.1:1/x").await?;
+    window
+        .find("#endpoint-preset")
+        .await?
+        .select_by_value("custom")
+        .await?;
+    window
+        .type_into("#endpoint-custom", "http://127.0.0.1:1/x")
+        .await?;
     window.type_into("#device-no", "12a").await?;
     window.type_into("#token", "has space").await?;
     window.click("#connect").await?;
     window
-        .wait_until("endpoint error", || async { Ok(!window.text_of("#error-endpoint").await?.unwrap_or_default().is_empty()) })
+        .wait_until("endpoint error", || async {
+            Ok(!window
+                .text_of("#error-endpoint")
+                .await?
+                .unwrap_or_default()
+                .is_empty())
+        })
         .await?;
-    assert!(!window.text_of("#error-device-no").await?.unwrap_or_default().is_empty());
-    assert!(!window.text_of("#error-token").await?.unwrap_or_default().is_empty());
+    assert!(!window
+        .text_of("#error-device-no")
+        .await?
+        .unwrap_or_default()
+        .is_empty());
+    assert!(!window
+        .text_of("#error-token")
+        .await?
+        .unwrap_or_default()
+        .is_empty());
     window.screenshot("invalid-form").await?;
 
     let defaults = SimConfig::default();
-    window.type_into("#endpoint-custom", &sim.ws_endpoint()).await?;
-    window.type_into("#device-no", &defaults.device_no.to_string()).await?;
+    window
+        .type_into("#endpoint-custom", &sim.ws_endpoint())
+        .await?;
+    window
+        .type_into("#device-no", &defaults.device_no.to_string())
+        .await?;
     window.type_into("#token", &defaults.token).await?;
     window.type_into("#device-name", "一号店").await?;
     window.click("#connect").await?;
@@ -165,7 +310,10 @@ async fn start_form_validates_then_connects() -> Result<()> {
 
     // The token is masked in the input and never shown as text anywhere on the page.
     let body = window.eval("return document.body.innerText").await?;
-    assert!(!body.as_str().unwrap_or_default().contains(&defaults.token), "token shown on the page");
+    assert!(
+        !body.as_str().unwrap_or_default().contains(&defaults.token),
+        "token shown on the page"
+    );
 
     window.close().await?;
     sim.shutdown().await;
@@ -178,21 +326,50 @@ async fn failures_show_server_message() -> Result<()> {
         (Scenario::DoorFailed, "door_failed", "网络不畅,请稍后再试"),
         (Scenario::FailureOperationFailed, "failed", "操作失败"),
         (Scenario::FailureSomeoneShopping, "failed", "有人正在购物"),
-        (Scenario::FailureAlreadyReplenishing, "failed", "该设备已处于补货状态"),
+        (
+            Scenario::FailureAlreadyReplenishing,
+            "failed",
+            "该设备已处于补货状态",
+        ),
     ];
     for (scenario, phase, message) in cases {
         let sim = start_sim(scenario).await;
-        let window = Window::launch(&format!("failure-{}", scenario.name()), &session_args(&sim)).await?;
+        let window =
+            Window::launch(&format!("failure-{}", scenario.name()), &session_args(&sim)).await?;
         window.follow_phases_until(phase).await?;
 
-        assert_eq!(window.attr_of("#banner", "data-tone").await?.as_deref(), Some("error"), "{scenario:?}");
-        assert_eq!(window.text_of("#banner-server-message").await?.as_deref(), Some(message), "{scenario:?}");
-        assert!(!window.text_of("#banner-next-step").await?.unwrap_or_default().is_empty(), "{scenario:?} has no next step");
-        assert!(window.is_visible("#new-session").await?, "{scenario:?} offers no new session");
-        assert!(!window.is_visible("#cancel").await?, "{scenario:?} still offers cancel");
+        assert_eq!(
+            window.attr_of("#banner", "data-tone").await?.as_deref(),
+            Some("error"),
+            "{scenario:?}"
+        );
+        assert_eq!(
+            window.text_of("#banner-server-message").await?.as_deref(),
+            Some(message),
+            "{scenario:?}"
+        );
+        assert!(
+            !window
+                .text_of("#banner-next-step")
+                .await?
+                .unwrap_or_default()
+                .is_empty(),
+            "{scenario:?} has no next step"
+        );
+        assert!(
+            window.is_visible("#new-session").await?,
+            "{scenario:?} offers no new session"
+        );
+        assert!(
+            !window.is_visible("#cancel").await?,
+            "{scenario:?} still offers cancel"
+        );
         window.screenshot("banner").await?;
 
-        let report = sim.wait_for_client_close(0, Duration::from_secs(5)).await.expect("connection report");
+        let report = sim
+            .wait_for_client_close(0, Duration::from_secs(5))
+            .await
+            .expect("connection report");
         assert_eq!(report.client_close_code, Some(1000), "{scenario:?}");
         window.close().await?;
         sim.shutdown().await;
@@ -206,7 +383,11 @@ async fn empty_list_shows_empty_state() -> Result<()> {
     let window = Window::launch("empty", &session_args(&sim)).await?;
     window.follow_phases_until("finished").await?;
     window.wait_for_element("#empty-final").await?;
-    assert!(!window.text_of("#empty-final").await?.unwrap_or_default().is_empty());
+    assert!(!window
+        .text_of("#empty-final")
+        .await?
+        .unwrap_or_default()
+        .is_empty());
     assert_eq!(window.find_all(".card").await?.len(), 0);
     window.screenshot("final").await?;
     window.close().await?;
@@ -221,13 +402,25 @@ async fn html_in_names_shown_literally() -> Result<()> {
     window.follow_phases_until("finished").await?;
     window.wait_for_element(".card").await?;
 
-    let names = window.eval("return [...document.querySelectorAll('.card-name')].map(e => e.textContent)").await?;
+    let names = window
+        .eval("return [...document.querySelectorAll('.card-name')].map(e => e.textContent)")
+        .await?;
     let names: Vec<String> = serde_json::from_value(names)?;
-    assert!(names.iter().any(|name| name == "<img src=x onerror=alert(1)><b>奶茶</b>"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|name| name == "<img src=x onerror=alert(1)><b>奶茶</b>"),
+        "{names:?}"
+    );
     let injected = window.eval("return document.querySelectorAll('.card-name *, .card-category *, #final script').length").await?;
     assert_eq!(injected.as_u64(), Some(0), "server text became elements");
-    let categories = window.eval("return [...document.querySelectorAll('.card-category')].map(e => e.textContent)").await?;
-    assert!(categories.to_string().contains("<script>x</script>"), "{categories}");
+    let categories = window
+        .eval("return [...document.querySelectorAll('.card-category')].map(e => e.textContent)")
+        .await?;
+    assert!(
+        categories.to_string().contains("<script>x</script>"),
+        "{categories}"
+    );
     window.screenshot("final").await?;
     window.close().await?;
     sim.shutdown().await;
@@ -240,10 +433,15 @@ async fn large_list_fully_rendered() -> Result<()> {
     let window = Window::launch("large", &session_args(&sim)).await?;
     window.follow_phases_until("finished").await?;
     window
-        .wait_until("600 cards", || async { Ok(window.find_all(".card").await?.len() == 600) })
+        .wait_until("600 cards", || async {
+            Ok(window.find_all(".card").await?.len() == 600)
+        })
         .await?;
     assert_eq!(window.find_all(".cabinet").await?.len(), 6);
-    assert_eq!(window.attr_of("#final", "data-record-id").await?.as_deref(), Some("900000000000000001"));
+    assert_eq!(
+        window.attr_of("#final", "data-record-id").await?.as_deref(),
+        Some("900000000000000001")
+    );
     window.screenshot("final").await?;
     window.close().await?;
     sim.shutdown().await;
@@ -276,7 +474,11 @@ async fn broken_pictures_get_placeholder() -> Result<()> {
     let placeholders = window.eval("return document.querySelectorAll('img.card-image[data-image-state=\"placeholder\"]').length").await?;
     let cards = window.find_all(".card").await?.len() as u64;
     assert_eq!(loaded.as_u64(), Some(1), "only the good picture decodes");
-    assert_eq!(placeholders.as_u64(), Some(cards - 1), "every other card shows the placeholder");
+    assert_eq!(
+        placeholders.as_u64(),
+        Some(cards - 1),
+        "every other card shows the placeholder"
+    );
     window.screenshot("final").await?;
     window.close().await?;
     sim.shutdown().await;
@@ -293,12 +495,20 @@ async fn language_switch_to_english() -> Result<()> {
 
     window.click("#language").await?;
     window
-        .wait_until("English banner", || async { Ok(window.attr_of("html", "lang").await?.as_deref() == Some("en")) })
+        .wait_until("English banner", || async {
+            Ok(window.attr_of("html", "lang").await?.as_deref() == Some("en"))
+        })
         .await?;
     let english = window.text_of("#banner-title").await?.unwrap_or_default();
     assert_ne!(chinese, english);
-    assert!(english.is_ascii(), "banner still has Chinese text: {english}");
-    let unit = window.text_of(".card-sale-price").await?.unwrap_or_default();
+    assert!(
+        english.is_ascii(),
+        "banner still has Chinese text: {english}"
+    );
+    let unit = window
+        .text_of(".card-sale-price")
+        .await?
+        .unwrap_or_default();
     assert!(!unit.contains("元/件"), "unit not translated: {unit}");
     window.screenshot("english").await?;
     window.close().await?;

@@ -27,11 +27,17 @@ pub fn app_binary() -> PathBuf {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|addr| addr.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("free port")
 }
 
 /// Starts the simulator with short, test-friendly timings.
@@ -46,7 +52,9 @@ pub async fn start_sim(scenario: Scenario) -> RunningSim {
 }
 
 pub async fn start_sim_with(config: SimConfig) -> RunningSim {
-    cabinet_sim::start(config).await.expect("cabinet-sim starts")
+    cabinet_sim::start(config)
+        .await
+        .expect("cabinet-sim starts")
 }
 
 /// The command-line arguments that start a session against `sim` at once.
@@ -77,13 +85,23 @@ impl Window {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .context("tauri-driver did not start: install it with `cargo install tauri-driver --locked`")?;
+            .context(
+                "tauri-driver did not start: install it with `cargo install tauri-driver --locked`",
+            )?;
 
-        let mut all_args = vec!["--data-dir".to_owned(), data_dir.path().display().to_string()];
+        let mut all_args = vec![
+            "--data-dir".to_owned(),
+            data_dir.path().display().to_string(),
+        ];
         all_args.extend_from_slice(args);
         let capabilities = json!({
             "tauri:options": { "application": app_binary(), "args": all_args }
@@ -93,7 +111,10 @@ impl Window {
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            let attempt = ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
+            let attempt = ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await;
             match attempt {
                 Ok(client) => break client,
                 Err(error) if started.elapsed() < WAIT => {
@@ -104,8 +125,13 @@ impl Window {
             }
         };
 
-        let window = Self { client, driver, data_dir, name: name.to_owned() };
-        window.wait_for_element("#start-form, #banner").await?;
+        let window = Self {
+            client,
+            driver,
+            data_dir,
+            name: name.to_owned(),
+        };
+        window.wait_for_element("body[data-ready=\"true\"]").await?;
         Ok(window)
     }
 
@@ -120,7 +146,11 @@ impl Window {
     }
 
     pub async fn find(&self, css: &str) -> Result<Element> {
-        Ok(self.client.find(Locator::Css(css)).await.with_context(|| format!("element {css} not found"))?)
+        Ok(self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("element {css} not found"))?)
     }
 
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
@@ -136,7 +166,10 @@ impl Window {
     pub async fn text_of(&self, css: &str) -> Result<Option<String>> {
         let value = self
             .client
-            .execute("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", vec![json!(css)])
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+                vec![json!(css)],
+            )
             .await?;
         Ok(value.as_str().map(|text| text.trim().to_owned()))
     }
@@ -166,7 +199,10 @@ impl Window {
     }
 
     pub async fn wait_for_element(&self, css: &str) -> Result<()> {
-        self.wait_until(&format!("element {css}"), || async { Ok(self.is_visible(css).await?) }).await
+        self.wait_until(&format!("element {css}"), || async {
+            Ok(self.is_visible(css).await?)
+        })
+        .await
     }
 
     /// Polls `check` until it returns true, failing after [`WAIT`] with `what` in the message.
