@@ -91,6 +91,8 @@ impl Window {
                 "--native-port",
                 &native_port.to_string(),
             ])
+            // The app logs to stderr in debug builds; warnings are enough beside the test output.
+            .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
