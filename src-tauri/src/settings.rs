@@ -139,8 +139,10 @@ mod tests {
         let folder =
             std::env::temp_dir().join(format!("replenish-settings-{}", std::process::id()));
         let file = SettingsFile::new(&folder);
-        let mut settings = Settings::default();
-        settings.language = Language::En;
+        let mut settings = Settings {
+            language: Language::En,
+            ..Settings::default()
+        };
         settings.remember(device("181200005", "ws://a"));
         file.save(&settings).unwrap();
         assert_eq!(file.load(), settings);

@@ -68,12 +68,19 @@ impl Presenter {
     ) -> ScreenUpdate {
         let mut update = ScreenUpdate::default();
         match event {
-            SessionEvent::DoorOpened { message, .. }
-            | SessionEvent::DoorFailed { message, .. }
-            | SessionEvent::Failure { message, .. } => {
-                if message.is_some() {
-                    self.server_message = message.clone();
-                }
+            SessionEvent::DoorOpened {
+                message: Some(message),
+                ..
+            }
+            | SessionEvent::DoorFailed {
+                message: Some(message),
+                ..
+            }
+            | SessionEvent::Failure {
+                message: Some(message),
+                ..
+            } => {
+                self.server_message = Some(message.clone());
             }
             SessionEvent::FinalList(list) => {
                 self.record_id = list.record_id.map(|id| id.to_string());
@@ -289,7 +296,7 @@ fn line_view(
         name: line.name.clone(),
         category: line.type_name.clone(),
         aisle_no: line.aisle_no.clone(),
-        image_url: line.thumb_image.as_deref().and_then(|url| image_url(url)),
+        image_url: line.thumb_image.as_deref().and_then(&mut *image_url),
         added: count(line.settled_added()),
         added_first_count: line.first_added_if_revised().map(|value| value.to_string()),
         removed: count(line.settled_removed()),

@@ -148,11 +148,10 @@ impl Window {
     }
 
     pub async fn find(&self, css: &str) -> Result<Element> {
-        Ok(self
-            .client
+        self.client
             .find(Locator::Css(css))
             .await
-            .with_context(|| format!("element {css} not found"))?)
+            .with_context(|| format!("element {css} not found"))
     }
 
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
@@ -202,7 +201,7 @@ impl Window {
 
     pub async fn wait_for_element(&self, css: &str) -> Result<()> {
         self.wait_until(&format!("element {css}"), || async {
-            Ok(self.is_visible(css).await?)
+            self.is_visible(css).await
         })
         .await
     }
@@ -254,7 +253,19 @@ impl Window {
         if !text.is_empty() {
             element.send_keys(text).await?;
         }
-        Ok(())
+
+        // WebKitWebDriver may return before the page has handled every key, so wait for the value.
+        self.wait_until(&format!("{css} to hold the typed text"), || async {
+            let value = self
+                .client
+                .execute(
+                    "return document.querySelector(arguments[0]).value",
+                    vec![json!(css)],
+                )
+                .await?;
+            Ok(value.as_str() == Some(text))
+        })
+        .await
     }
 
     pub async fn click(&self, css: &str) -> Result<()> {
