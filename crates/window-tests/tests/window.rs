@@ -69,6 +69,7 @@ const DRINKS: [(&str, Drink); 3] = [
 async fn three_drinks_session_end_to_end() -> Result<()> {
     let sim = start_sim(Scenario::ThreeDrinks).await;
     let window = Window::launch("three-drinks", &session_args(&sim)).await?;
+    let window_data_dir = window.data_dir_handle();
 
     let phases = window.follow_phases_until("door_open").await?;
     window.screenshot("door-open").await?;
@@ -237,6 +238,24 @@ async fn three_drinks_session_end_to_end() -> Result<()> {
         .expect("connection report");
     assert_eq!(report.client_close_code, Some(1000));
     window.close().await?;
+
+    // The app wrote its log and settings into the test's data folder; neither may hold the token.
+    let token = SimConfig::default().token;
+    let files = support::files_under(window_data_dir.path());
+    assert!(
+        files
+            .iter()
+            .any(|path| path.to_string_lossy().contains("replenish-desk.log")),
+        "no log file in {files:?}"
+    );
+    for path in files {
+        let content = String::from_utf8_lossy(&std::fs::read(&path)?).into_owned();
+        assert!(
+            !content.contains(&token),
+            "token found in {}",
+            path.display()
+        );
+    }
     sim.shutdown().await;
     Ok(())
 }

@@ -74,7 +74,7 @@ pub fn session_args(sim: &RunningSim) -> Vec<String> {
 pub struct Window {
     pub client: Client,
     driver: Child,
-    pub data_dir: tempfile::TempDir,
+    data_dir: std::sync::Arc<tempfile::TempDir>,
     name: String,
 }
 
@@ -130,11 +130,17 @@ impl Window {
         let window = Self {
             client,
             driver,
-            data_dir,
+            data_dir: std::sync::Arc::new(data_dir),
             name: name.to_owned(),
         };
         window.wait_for_element("body[data-ready=\"true\"]").await?;
         Ok(window)
+    }
+
+    /// Returns the app's data folder, which outlives the window so its files can be read after
+    /// the app has closed and flushed them.
+    pub fn data_dir_handle(&self) -> std::sync::Arc<tempfile::TempDir> {
+        self.data_dir.clone()
     }
 
     /// Saves a screenshot as `target/e2e-screenshots/<test>-<step>.png`.
@@ -288,4 +294,24 @@ impl Drop for Window {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Lists every file under `folder`, recursively.
+pub fn files_under(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
 }
