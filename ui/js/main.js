@@ -88,7 +88,7 @@ async function startSession(request) {
     notices.clear();
     finalList.clear();
     showSessionState(view);
-    tracker.follow(view.sessionId);
+    tracker.follow(view.sessionId, view.revision);
   } catch (error) {
     tracker.flushBuffer();
     if (error?.kind === "invalid") {
@@ -176,7 +176,7 @@ async function initialize() {
     if (state.finalList?.sessionId === state.session.sessionId) {
       finalList.show(state.finalList);
     }
-    tracker.follow(state.session.sessionId);
+    tracker.follow(state.session.sessionId, state.session.revision);
   } else {
     tracker.flushBuffer();
     showScreen(startScreen);

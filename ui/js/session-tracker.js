@@ -4,8 +4,8 @@
 // While a command that returns a session is in flight (ui_bootstrap, start_session), the id of
 // the coming session is unknown, so events are buffered. Once the command returns, the buffered
 // events of that session are delivered after the view that the command returned.
-// NOTE: views carry no sequence number, so a buffered event that is older than the returned view
-// (possible only for ui_bootstrap) would briefly replace it until the next event arrives.
+// A buffered state view can be older than the one a command returned (ui_bootstrap returns a
+// snapshot), so state views carry a revision and an older one is dropped.
 
 /**
  * @param {{state: (view: object) => void, final: (view: object) => void,
@@ -13,13 +13,21 @@
  */
 export function createSessionTracker(handlers) {
   let currentId = null;
+  let lastRevision = -1;
   let buffering = false;
   let buffered = [];
 
   function deliver(kind, payload) {
-    if (currentId !== null && payload?.sessionId === currentId) {
-      handlers[kind](payload);
+    if (currentId === null || payload?.sessionId !== currentId) {
+      return;
     }
+    if (kind === "state") {
+      if (payload.revision < lastRevision) {
+        return;
+      }
+      lastRevision = payload.revision;
+    }
+    handlers[kind](payload);
   }
 
   /** Stops buffering, delivers the buffered events of the current session and drops the rest. */
@@ -52,9 +60,13 @@ export function createSessionTracker(handlers) {
       buffered = [];
     },
 
-    /** Makes `sessionId` the session on screen and delivers its buffered events. */
-    follow(sessionId) {
+    /**
+     * Makes `sessionId` the session on screen, whose view of `shownRevision` is already shown, and
+     * delivers its buffered events that are not older.
+     */
+    follow(sessionId, shownRevision) {
       currentId = sessionId;
+      lastRevision = shownRevision;
       flushBuffer();
     },
 
@@ -63,6 +75,7 @@ export function createSessionTracker(handlers) {
     /** Stops following any session, so late events of the old one are dropped. */
     forget() {
       currentId = null;
+      lastRevision = -1;
     },
   };
 }

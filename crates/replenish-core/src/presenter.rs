@@ -40,6 +40,7 @@ pub struct Presenter {
     state: SessionState,
     server_message: Option<String>,
     record_id: Option<String>,
+    revision: u64,
     notice_counts: HashMap<(&'static str, String), u64>,
 }
 
@@ -51,6 +52,7 @@ impl Presenter {
             state: SessionState::Connecting,
             server_message: None,
             record_id: None,
+            revision: 0,
             notice_counts: HashMap::new(),
         }
     }
@@ -98,6 +100,7 @@ impl Presenter {
         let next = self.state.apply(event);
         if next != self.state || update.final_list.is_some() {
             self.state = next;
+            self.revision += 1;
             update.session = Some(self.session_view());
         }
         update
@@ -121,6 +124,7 @@ impl Presenter {
     pub fn session_view(&self) -> SessionView {
         let mut view = SessionView {
             session_id: self.context.session_id,
+            revision: self.revision,
             phase: self.state.phase(),
             tone: Tone::Progress,
             title: Message::new("session.connecting"),

@@ -48,6 +48,9 @@ pub enum Tone {
 #[serde(rename_all = "camelCase")]
 pub struct SessionView {
     pub session_id: u64,
+    /// Counts the state changes of this session, so the page can drop a view older than the one
+    /// it shows when a snapshot and an event cross.
+    pub revision: u64,
     /// The state machine's phase in snake_case, for styling and tests.
     pub phase: &'static str,
     pub tone: Tone,

@@ -622,6 +622,7 @@ fn presenter_starts_connecting() {
     );
     assert!(view.can_cancel);
     assert!(!view.ended);
+    assert_eq!(view.revision, 0);
 }
 
 #[test]
@@ -655,6 +656,7 @@ fn presenter_connect_door_final() {
     assert_eq!(open.door_opened_at_ms, Some(OPENED_AT));
     assert!(open.can_cancel);
     assert!(!open.ended);
+    assert!(open.revision > waiting.revision, "revisions must increase");
 
     let update = presenter.on_event(&SessionEvent::FinalList(three_drinks()), &mut no_images);
     let finished = update.session.expect("a view after FinalList");
@@ -667,6 +669,7 @@ fn presenter_connect_door_final() {
     );
     assert!(finished.ended);
     assert!(!finished.can_cancel);
+    assert!(finished.revision > open.revision, "revisions must increase");
     let final_list = update.final_list.expect("a final view");
     assert_eq!(final_list.session_id, 42);
     assert_eq!(final_list.totals.sale_value, "¥178.50");
