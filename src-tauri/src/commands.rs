@@ -18,7 +18,7 @@ pub struct AppState {
     pub runner: SessionRunner,
     pub settings: Mutex<Settings>,
     pub settings_file: SettingsFile,
-    /// A session requested on the command line, started when the page first asks for its state,
+    /// A session requested on the command line, started when the page first requests its state,
     /// so no event is sent before the page listens.
     pub pending_start: Mutex<Option<SessionRequest>>,
 }
@@ -43,7 +43,7 @@ pub struct LanguageChange {
     catalogue: &'static BTreeMap<String, String>,
 }
 
-/// Why `start_session` failed, in the shape the page shows.
+/// The failure of `start_session`, in the shape the page shows.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StartFailure {

@@ -1,4 +1,4 @@
-//! Where the app keeps its settings, logs and picture cache.
+//! The folders of the app's settings, logs and picture cache.
 
 use std::path::{Path, PathBuf};
 

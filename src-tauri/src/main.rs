@@ -32,7 +32,7 @@ use crate::pictures::PictureRegistry;
 use crate::runner::SessionRunner;
 use crate::settings::SettingsFile;
 
-/// What the picture scheme needs; managed once the folders are known.
+/// The picture scheme's registry and cache, managed once the folders are known.
 struct Pictures {
     registry: Arc<Mutex<PictureRegistry>>,
     cache: ThumbCache,

@@ -47,7 +47,7 @@ fn page_url_for(id: u64) -> String {
     }
 }
 
-/// Answers one picture request from the page. Runs on the async runtime, so a slow download
+/// Responds to one picture request from the page. Runs on the async runtime, so a slow download
 /// never blocks the window.
 pub async fn respond(
     registry: Arc<Mutex<PictureRegistry>>,

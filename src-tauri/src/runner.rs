@@ -40,7 +40,7 @@ pub struct SessionRunner {
     config: SessionConfig,
 }
 
-/// Why a session could not be started.
+/// The reason a session could not be started.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("a session is still running: cancel it or wait for it to end")]
@@ -57,7 +57,7 @@ impl SessionRunner {
         }
     }
 
-    /// The banner and final list currently on screen, for a page that loads mid-session.
+    /// Returns the banner and final list currently on screen, for a page that loads mid-session.
     pub fn snapshot(&self) -> (Option<SessionView>, Option<FinalView>) {
         match self.current.lock().expect("session lock poisoned").as_ref() {
             Some(current) => (Some(current.view.clone()), current.final_list.clone()),

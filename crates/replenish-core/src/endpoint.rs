@@ -12,16 +12,16 @@ use crate::view::Message;
 /// the endpoint is always a setting with this as the preset.
 pub const DEFAULT_ENDPOINT: &str = "wss://test.ssib.gzncloud.com/websocket/ssib/replenish";
 
-/// Longest device number accepted: 18 digits always fit in a signed 64-bit integer.
+/// Maximum length of a device number: 18 digits always fit in a signed 64-bit integer.
 pub const MAX_DEVICE_DIGITS: usize = 18;
 
-/// Longest token accepted, in bytes. Real tokens are far shorter; this bounds the URL.
+/// Maximum token length, in bytes. It bounds the URL; real tokens are far shorter.
 pub const MAX_TOKEN_BYTES: usize = 4096;
 
-/// Longest optional device name, in characters.
+/// Maximum length of the optional device name, in characters.
 pub const MAX_DEVICE_NAME_CHARS: usize = 40;
 
-/// What the user typed on the start form, or passed on the command line.
+/// The user's input from the start form or the command line.
 #[derive(Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionRequest {
@@ -66,7 +66,7 @@ pub enum FieldError {
     NameTooLong,
 }
 
-/// Which form field a [`FieldError`] belongs to.
+/// The form field a [`FieldError`] belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     Endpoint,
@@ -76,7 +76,7 @@ pub enum Field {
 }
 
 impl Field {
-    /// The field's name in the start form's request, in camelCase.
+    /// Returns the field's name in the start form's request, in camelCase.
     pub fn name(self) -> &'static str {
         match self {
             Field::Endpoint => "endpoint",
@@ -161,7 +161,7 @@ impl SessionTarget {
         &self.endpoint
     }
 
-    /// The endpoint's host and port, for messages: it carries no secret.
+    /// Returns the endpoint's host and port, for messages. It contains no secret.
     pub fn endpoint_host(&self) -> String {
         let host = self.endpoint.host_str().unwrap_or_default();
         match self.endpoint.port() {
@@ -198,7 +198,7 @@ impl SessionTarget {
         url
     }
 
-    /// The endpoint with the device number and a masked token, safe for logs and messages.
+    /// Returns the endpoint with the device number and a masked token, safe for logs and messages.
     pub fn display_url(&self) -> String {
         format!(
             "{}{}deviceNo={}&token={}",

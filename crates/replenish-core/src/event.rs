@@ -1,4 +1,4 @@
-//! What happens during a session, as the client reports it.
+//! The events of a session, as the client reports them.
 
 use crate::model::FinalList;
 
@@ -33,7 +33,7 @@ pub enum SessionEvent {
     UnknownType { type_name: String },
     /// The connection could not be opened: DNS, TCP, TLS or a connect timeout.
     ConnectFailed { reason: String },
-    /// The server answered the handshake with an HTTP status other than 101.
+    /// The server responded to the handshake with an HTTP status other than 101.
     HandshakeRejected { status: u16, body_excerpt: String },
     /// No door frame arrived within the configured wait.
     DoorTimedOut { waited_secs: u64 },

@@ -42,7 +42,7 @@ pub struct Decoded {
     pub unknown_fields: Vec<String>,
 }
 
-/// Why a frame could not be decoded at all.
+/// The reason a frame could not be decoded at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     #[error("the frame is not valid JSON: {reason}")]
@@ -242,7 +242,7 @@ fn decode_line(object: &RawObject) -> ProductLine {
     let sale_price = problems.required(read(object, "salePrice", Scalar::to_decimal), "salePrice");
     let cost_price = problems.required(read(object, "costPrice", Scalar::to_decimal), "costPrice");
 
-    // The corrections may be absent, in which case the first count stands.
+    // The corrections may be absent, in which case the first count applies.
     let add_quantity_revise =
         problems.optional(read(object, "addQuantityRevise", Scalar::to_integer));
     let remove_quantity_revise =

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::scalar::FieldProblem;
 
-/// How a product is priced: `isBulk` "0" per piece (元/件), "1" by weight per jin (元/斤).
+/// The unit a product is priced in: `isBulk` "0" per piece (元/件), "1" by weight per jin (元/斤).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PricingUnit {
     Piece,
@@ -57,12 +57,12 @@ impl ProductLine {
         self.remove_quantity_revise.or(self.remove_quantity)
     }
 
-    /// The cabinet's first count of pieces added, only when a correction changed it.
+    /// Returns the cabinet's first count of pieces added, only when a correction changed it.
     pub fn first_added_if_revised(&self) -> Option<i64> {
         first_count_if_revised(self.add_quantity, self.add_quantity_revise)
     }
 
-    /// The cabinet's first count of pieces removed, only when a correction changed it.
+    /// Returns the cabinet's first count of pieces removed, only when a correction changed it.
     pub fn first_removed_if_revised(&self) -> Option<i64> {
         first_count_if_revised(self.remove_quantity, self.remove_quantity_revise)
     }

@@ -17,7 +17,7 @@ use crate::view::{
 /// Shown in place of a figure that was missing or invalid.
 const MISSING: &str = "—";
 
-/// What identifies a session on screen. Contains no token.
+/// The identity of a session on screen. Contains no token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionContext {
     pub session_id: u64,
@@ -26,7 +26,7 @@ pub struct SessionContext {
     pub endpoint_host: String,
 }
 
-/// What one event changes on screen.
+/// The changes one event makes to the screen.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScreenUpdate {
     pub session: Option<SessionView>,

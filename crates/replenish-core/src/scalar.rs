@@ -23,7 +23,7 @@ pub enum Scalar {
     Nested,
 }
 
-/// Why a field could not be read as the expected type.
+/// A field that could not be read as the expected type, and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("field `{field}`: {problem}")]
 pub struct FieldProblem {

@@ -22,7 +22,7 @@ use crate::event::SessionEvent;
 use crate::frame::{decode, Frame};
 use crate::state::SessionState;
 
-/// Longest excerpt of a frame or a response body kept in an event, in characters.
+/// Maximum excerpt of a frame or a response body kept in an event, in characters.
 const EXCERPT_CHARS: usize = 200;
 
 /// Timeouts and limits of one session.
@@ -274,7 +274,7 @@ impl Session {
                 self.emit(SessionEvent::ConnectionLost { close_code, reason })
                     .await;
             }
-            // Tungstenite answers pings itself; pongs only count as signs of life.
+            // Tungstenite replies to pings itself. Pongs only count as signs of life.
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
         }
     }
@@ -320,7 +320,7 @@ impl Session {
                 SessionEvent::FinalList(list)
             }
             Frame::Failure { message, code } => {
-                info!(?code, "server refused the session");
+                info!(?code, "server rejected the session");
                 SessionEvent::Failure { message, code }
             }
             Frame::Unknown { type_name } => {

@@ -2,10 +2,10 @@
 
 use crate::event::SessionEvent;
 
-/// Why a session failed.
+/// The reason a session failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FailureReason {
-    /// The door frame said the door did not open.
+    /// The door frame reported that the door did not open.
     DoorFailed {
         message: Option<String>,
         code: Option<i64>,
@@ -23,7 +23,7 @@ pub enum FailureReason {
     DoorTimedOut { waited_secs: u64 },
 }
 
-/// Where a session stands.
+/// The current state of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
     Connecting,
@@ -132,7 +132,7 @@ impl SessionState {
         }
     }
 
-    /// The state's name in snake_case, for logs, styling and tests.
+    /// Returns the state's name in snake_case, for logs, styling and tests.
     pub fn phase(&self) -> &'static str {
         match self {
             SessionState::Connecting => "connecting",

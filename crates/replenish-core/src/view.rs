@@ -33,7 +33,7 @@ impl Message {
     }
 }
 
-/// How the banner is colored.
+/// The banner's color.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tone {
@@ -75,7 +75,7 @@ pub struct SessionView {
 #[serde(rename_all = "camelCase")]
 pub struct FinalView {
     pub session_id: u64,
-    /// The server's record id as text, because it may exceed what a JavaScript number holds exactly.
+    /// The server's record id as text, because it may exceed the integers a JavaScript number represents exactly.
     pub record_id: Option<String>,
     pub cabinets: Vec<CabinetView>,
     pub totals: TotalsView,
