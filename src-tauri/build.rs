@@ -2,7 +2,7 @@
 
 fn main() {
     // Capabilities live beside the shell's sources rather than next to tauri.conf.json, so the
-    // path is given explicitly and cargo is told to rebuild when they change.
+    // path is set here and cargo rebuilds when they change.
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes =
         tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*");
