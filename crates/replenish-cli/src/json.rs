@@ -1,0 +1,211 @@
+//! `--json`: one JSON object per line on stdout for each event, each with an `event` field.
+
+use std::io;
+
+use i18n::Catalogue;
+use replenish_core::endpoint::SessionTarget;
+use replenish_core::event::SessionEvent;
+use serde::Serialize;
+
+use crate::json_final::FinalJson;
+use crate::output::{EventSink, Output};
+use crate::signals::StopCause;
+
+/// One output line. The enum tag becomes the `event` field, written first.
+#[derive(Debug, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum JsonEvent<'a> {
+    /// The endpoint carries the device number and the masked token.
+    Connecting {
+        endpoint: String,
+        /// As typed, digits only, so leading zeros stay.
+        device_no: &'a str,
+    },
+    Connected,
+    DoorOpened {
+        message: Option<&'a str>,
+        /// Local time the door frame arrived, in ms since the Unix epoch.
+        at_ms: u64,
+    },
+    DoorFailed {
+        message: Option<&'a str>,
+        code: Option<i64>,
+    },
+    Final(FinalJson<'a>),
+    Failure {
+        message: Option<&'a str>,
+        code: Option<i64>,
+    },
+    ProtocolError {
+        reason: &'a str,
+        excerpt: &'a str,
+    },
+    UnknownType {
+        type_name: &'a str,
+    },
+    ConnectFailed {
+        reason: &'a str,
+    },
+    HandshakeRejected {
+        status: u16,
+        body: &'a str,
+    },
+    DoorTimedOut {
+        seconds: u64,
+    },
+    ConnectionLost {
+        close_code: Option<u16>,
+        reason: &'a str,
+    },
+    Timeout {
+        seconds: u64,
+    },
+    Cancelled,
+    Closed {
+        close_code: u16,
+    },
+}
+
+impl<'a> JsonEvent<'a> {
+    /// Converts a session event, with its final list grouped and totalled.
+    pub fn from_event(event: &'a SessionEvent) -> Self {
+        match event {
+            SessionEvent::Connected => JsonEvent::Connected,
+            SessionEvent::DoorOpened { message, at_ms } => JsonEvent::DoorOpened {
+                message: message.as_deref(),
+                at_ms: *at_ms,
+            },
+            SessionEvent::DoorFailed { message, code } => JsonEvent::DoorFailed {
+                message: message.as_deref(),
+                code: *code,
+            },
+            SessionEvent::FinalList(list) => JsonEvent::Final(FinalJson::new(list)),
+            SessionEvent::Failure { message, code } => JsonEvent::Failure {
+                message: message.as_deref(),
+                code: *code,
+            },
+            SessionEvent::ProtocolError { reason, excerpt } => {
+                JsonEvent::ProtocolError { reason, excerpt }
+            }
+            SessionEvent::UnknownType { type_name } => JsonEvent::UnknownType { type_name },
+            SessionEvent::ConnectFailed { reason } => JsonEvent::ConnectFailed { reason },
+            SessionEvent::HandshakeRejected {
+                status,
+                body_excerpt,
+            } => JsonEvent::HandshakeRejected {
+                status: *status,
+                body: body_excerpt,
+            },
+            SessionEvent::DoorTimedOut { waited_secs } => JsonEvent::DoorTimedOut {
+                seconds: *waited_secs,
+            },
+            SessionEvent::ConnectionLost { close_code, reason } => JsonEvent::ConnectionLost {
+                close_code: *close_code,
+                reason,
+            },
+            SessionEvent::Cancelled => JsonEvent::Cancelled,
+            SessionEvent::Closed { close_code } => JsonEvent::Closed {
+                close_code: *close_code,
+            },
+        }
+    }
+}
+
+/// Writes JSON lines on stdout. Messages for people (an interrupt) go to stderr, so stdout holds
+/// only JSON.
+pub struct JsonSink {
+    output: Output,
+    catalogue: &'static Catalogue,
+}
+
+impl JsonSink {
+    pub fn new(output: Output, catalogue: &'static Catalogue) -> Self {
+        Self { output, catalogue }
+    }
+
+    fn write(&mut self, event: &JsonEvent<'_>) -> io::Result<()> {
+        let line = serde_json::to_string(event).map_err(io::Error::other)?;
+        self.output.line(&line)
+    }
+}
+
+impl EventSink for JsonSink {
+    fn connecting(&mut self, target: &SessionTarget) -> io::Result<()> {
+        self.write(&JsonEvent::Connecting {
+            endpoint: target.display_url(),
+            device_no: target.device_no(),
+        })
+    }
+
+    fn event(&mut self, event: &SessionEvent) -> io::Result<()> {
+        self.write(&JsonEvent::from_event(event))
+    }
+
+    fn stopping(&mut self, cause: StopCause, timeout_secs: Option<u64>) -> io::Result<()> {
+        match cause {
+            StopCause::Timeout => self.write(&JsonEvent::Timeout {
+                seconds: timeout_secs.unwrap_or_default(),
+            }),
+            StopCause::Interrupt => {
+                self.output
+                    .diagnostic(self.catalogue.text("cli.watch.interrupted"));
+                Ok(())
+            }
+            StopCause::Terminate => {
+                self.output
+                    .diagnostic(self.catalogue.text("cli.watch.terminated"));
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn to_value(event: &SessionEvent) -> Value {
+        serde_json::to_value(JsonEvent::from_event(event)).unwrap()
+    }
+
+    #[test]
+    fn event_field_comes_first() {
+        let line = serde_json::to_string(&JsonEvent::from_event(&SessionEvent::Closed {
+            close_code: 1000,
+        }))
+        .unwrap();
+        assert_eq!(line, r#"{"event":"closed","close_code":1000}"#);
+    }
+
+    #[test]
+    fn events_keep_their_fields() {
+        let rejected = to_value(&SessionEvent::HandshakeRejected {
+            status: 401,
+            body_excerpt: "invalid token".to_owned(),
+        });
+        assert_eq!(rejected["event"], "handshake_rejected");
+        assert_eq!(rejected["status"], 401);
+        assert_eq!(rejected["body"], "invalid token");
+
+        let lost = to_value(&SessionEvent::ConnectionLost {
+            close_code: None,
+            reason: "reset".to_owned(),
+        });
+        assert_eq!(lost["event"], "connection_lost");
+        assert_eq!(lost["close_code"], Value::Null);
+
+        let door = to_value(&SessionEvent::DoorFailed {
+            message: Some("网络不畅,请稍后再试".to_owned()),
+            code: Some(7),
+        });
+        assert_eq!(door["message"], "网络不畅,请稍后再试");
+        assert_eq!(door["code"], 7);
+
+        assert_eq!(
+            to_value(&SessionEvent::Cancelled),
+            serde_json::json!({"event": "cancelled"})
+        );
+    }
+}

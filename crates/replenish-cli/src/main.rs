@@ -1,0 +1,54 @@
+//! `replenish`: the command-line client of Replenish Desk.
+//!
+//! `replenish watch` runs one replenishment session on the same core as the desktop app
+//! (`replenish-core`) and prints each event as it happens, as readable text in the user's
+//! language or as one JSON object per line. The exit status reports how the session ended, and
+//! [`exit::Exit`] lists the codes.
+
+mod command;
+mod exit;
+mod human;
+mod human_final;
+mod json;
+mod json_final;
+mod language;
+mod logging;
+mod output;
+mod signals;
+mod text;
+mod token_input;
+mod usage;
+mod watch;
+mod watch_args;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use i18n::Catalogue;
+
+use crate::exit::Exit;
+use crate::usage::Parsed;
+
+fn main() -> ExitCode {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let exit = run(argv);
+    ExitCode::from(exit.code())
+}
+
+fn run(argv: Vec<OsString>) -> Exit {
+    // Help and error messages need the language before clap has parsed anything.
+    let language = language::from_argv_or_env(&argv);
+    let catalogue = Catalogue::get(language);
+
+    let args = match usage::parse(argv, catalogue) {
+        Ok(Parsed::Watch(args)) => args,
+        Ok(Parsed::Shown) => return Exit::Success,
+        Err(error) => {
+            usage::report(catalogue, &error);
+            return Exit::Usage;
+        }
+    };
+
+    logging::init(args.verbose);
+    watch::run(*args, catalogue)
+}
