@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -95,6 +96,9 @@ impl Window {
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
+            // Its own process group, so the app and WebKitWebDriver that it starts can be stopped
+            // together when a test fails before closing the session.
+            .process_group(0)
             .spawn()
             .context(
                 "tauri-driver did not start: install it with `cargo install tauri-driver --locked`",
@@ -282,8 +286,7 @@ impl Window {
     /// Ends the WebDriver session, which closes the app, and stops the driver.
     pub async fn close(mut self) -> Result<()> {
         let closed = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        stop_process_group(&mut self.driver);
         closed?;
         Ok(())
     }
@@ -291,9 +294,21 @@ impl Window {
 
 impl Drop for Window {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        stop_process_group(&mut self.driver);
     }
+}
+
+/// Kills a child started with `process_group(0)` and everything it started.
+fn stop_process_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let killed = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    if !killed.is_ok_and(|status| status.success()) {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
 }
 
 /// Lists every file under `folder`, recursively.
