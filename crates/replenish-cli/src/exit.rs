@@ -94,6 +94,7 @@ mod tests {
             body_excerpt: String::new(),
         });
         let lost = SessionState::ConnectionLost {
+            cause: replenish_core::event::LostCause::Reset,
             close_code: None,
             reason: String::new(),
         };

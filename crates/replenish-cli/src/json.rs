@@ -4,7 +4,7 @@ use std::io;
 
 use i18n::Catalogue;
 use replenish_core::endpoint::SessionTarget;
-use replenish_core::event::SessionEvent;
+use replenish_core::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
 use serde::Serialize;
 
 use crate::json_final::FinalJson;
@@ -37,6 +37,7 @@ pub enum JsonEvent<'a> {
         code: Option<i64>,
     },
     ProtocolError {
+        kind: &'static str,
         reason: &'a str,
         excerpt: &'a str,
     },
@@ -44,6 +45,7 @@ pub enum JsonEvent<'a> {
         type_name: &'a str,
     },
     ConnectFailed {
+        kind: &'static str,
         reason: &'a str,
     },
     HandshakeRejected {
@@ -54,6 +56,7 @@ pub enum JsonEvent<'a> {
         seconds: u64,
     },
     ConnectionLost {
+        cause: &'static str,
         close_code: Option<u16>,
         reason: &'a str,
     },
@@ -84,11 +87,20 @@ impl<'a> JsonEvent<'a> {
                 message: message.as_deref(),
                 code: *code,
             },
-            SessionEvent::ProtocolError { reason, excerpt } => {
-                JsonEvent::ProtocolError { reason, excerpt }
-            }
+            SessionEvent::ProtocolError {
+                kind,
+                reason,
+                excerpt,
+            } => JsonEvent::ProtocolError {
+                kind: protocol_error_name(*kind),
+                reason,
+                excerpt,
+            },
             SessionEvent::UnknownType { type_name } => JsonEvent::UnknownType { type_name },
-            SessionEvent::ConnectFailed { reason } => JsonEvent::ConnectFailed { reason },
+            SessionEvent::ConnectFailed { kind, reason } => JsonEvent::ConnectFailed {
+                kind: connect_error_name(*kind),
+                reason,
+            },
             SessionEvent::HandshakeRejected {
                 status,
                 body_excerpt,
@@ -99,7 +111,12 @@ impl<'a> JsonEvent<'a> {
             SessionEvent::DoorTimedOut { waited_secs } => JsonEvent::DoorTimedOut {
                 seconds: *waited_secs,
             },
-            SessionEvent::ConnectionLost { close_code, reason } => JsonEvent::ConnectionLost {
+            SessionEvent::ConnectionLost {
+                cause,
+                close_code,
+                reason,
+            } => JsonEvent::ConnectionLost {
+                cause: lost_cause_name(*cause),
                 close_code: *close_code,
                 reason,
             },
@@ -160,6 +177,42 @@ impl EventSink for JsonSink {
     }
 }
 
+/// The snake_case name of a connect failure kind, for scripts to branch on.
+fn connect_error_name(kind: ConnectErrorKind) -> &'static str {
+    match kind {
+        ConnectErrorKind::Refused => "refused",
+        ConnectErrorKind::TimedOut => "timed_out",
+        ConnectErrorKind::Dns => "dns",
+        ConnectErrorKind::Tls => "tls",
+        ConnectErrorKind::Reset => "reset",
+        ConnectErrorKind::NotWebSocket => "not_websocket",
+        ConnectErrorKind::Other => "other",
+    }
+}
+
+/// The snake_case name of the way a connection was lost.
+fn lost_cause_name(cause: LostCause) -> &'static str {
+    match cause {
+        LostCause::ServerClosed => "server_closed",
+        LostCause::Reset => "reset",
+        LostCause::DeadPeer => "dead_peer",
+        LostCause::TooLarge => "too_large",
+        LostCause::Other => "other",
+    }
+}
+
+/// The snake_case name of a protocol error kind.
+fn protocol_error_name(kind: ProtocolErrorKind) -> &'static str {
+    match kind {
+        ProtocolErrorKind::NotJson => "not_json",
+        ProtocolErrorKind::NotAnObject => "not_an_object",
+        ProtocolErrorKind::MissingType => "missing_type",
+        ProtocolErrorKind::MissingField => "missing_field",
+        ProtocolErrorKind::InvalidField => "invalid_field",
+        ProtocolErrorKind::Binary => "binary",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -190,11 +243,13 @@ mod tests {
         assert_eq!(rejected["body"], "invalid token");
 
         let lost = to_value(&SessionEvent::ConnectionLost {
+            cause: LostCause::Reset,
             close_code: None,
             reason: "reset".to_owned(),
         });
         assert_eq!(lost["event"], "connection_lost");
         assert_eq!(lost["close_code"], Value::Null);
+        assert_eq!(lost["cause"], "reset");
 
         let door = to_value(&SessionEvent::DoorFailed {
             message: Some("网络不畅,请稍后再试".to_owned()),

@@ -60,8 +60,8 @@ async fn three_drinks_final_list() {
     assert_eq!(milk_tea["sale_price"], "6.50000");
     assert_eq!(milk_tea["cost_price"], "3.10000");
     assert_eq!(milk_tea["net"], 13);
-    assert_eq!(milk_tea["sale_value"], "84.50000");
-    assert_eq!(milk_tea["cost_value"], "40.30000");
+    assert_eq!(milk_tea["sale_value"], "84.50");
+    assert_eq!(milk_tea["cost_value"], "40.30");
     assert_eq!(milk_tea["incomplete"], false);
     assert_eq!(milk_tea["problems"], serde_json::json!([]));
 
@@ -75,15 +75,15 @@ async fn three_drinks_final_list() {
 
     assert_eq!(list["cabinets"][0]["cabinet_no"], 1);
     assert_eq!(list["cabinets"][0]["line_count"], 2);
-    assert_eq!(list["cabinets"][0]["sale_value"], "124.50000");
-    assert_eq!(list["cabinets"][0]["cost_value"], "57.90000");
+    assert_eq!(list["cabinets"][0]["sale_value"], "124.50");
+    assert_eq!(list["cabinets"][0]["cost_value"], "57.90");
     assert_eq!(list["cabinets"][1]["cabinet_no"], 2);
-    assert_eq!(list["cabinets"][1]["sale_value"], "54.00000");
+    assert_eq!(list["cabinets"][1]["sale_value"], "54.00");
     assert_eq!(list["totals"]["line_count"], 3);
     assert_eq!(list["totals"]["added"], 30);
     assert_eq!(list["totals"]["net"], 30);
-    assert_eq!(list["totals"]["sale_value"], "178.50000");
-    assert_eq!(list["totals"]["cost_value"], "84.00000");
+    assert_eq!(list["totals"]["sale_value"], "178.50");
+    assert_eq!(list["totals"]["cost_value"], "84.00");
     assert_eq!(list["totals"]["incomplete"], false);
 
     // The decimals are JSON strings in the raw text too, not numbers.

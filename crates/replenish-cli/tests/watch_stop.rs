@@ -60,7 +60,11 @@ async fn timeout_in_text_output() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("Session cancelled"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Stopped watching this session"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout
             .contains("Connection closed with close code 1000."),

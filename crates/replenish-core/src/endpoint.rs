@@ -241,7 +241,11 @@ fn parse_endpoint(text: &str) -> Result<Url, FieldError> {
     let has_own_params = url
         .query_pairs()
         .any(|(name, _)| name == "deviceNo" || name == "token");
-    if has_own_params || url.fragment().is_some() || !url.username().is_empty() {
+    if has_own_params
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(FieldError::EndpointInvalid {
             value: text.to_owned(),
             reason:
@@ -363,6 +367,7 @@ mod tests {
             ("ws://host/x?token=1", Field::Endpoint),
             ("ws://host/x#frag", Field::Endpoint),
             ("ws://:9000/x", Field::Endpoint),
+            ("ws://:secret@host/x", Field::Endpoint),
         ];
         for (endpoint, field) in cases {
             let errors = SessionTarget::parse(&request(endpoint, "1", "tok")).unwrap_err();

@@ -232,21 +232,37 @@ fn decode_line(object: &RawObject) -> ProductLine {
     };
     let storage = problems.required(read(object, "storage", Scalar::to_integer), "storage");
     let add_quantity = problems.required(
-        read(object, "addQuantity", Scalar::to_integer),
+        not_negative(
+            read(object, "addQuantity", Scalar::to_integer),
+            "addQuantity",
+        ),
         "addQuantity",
     );
     let remove_quantity = problems.required(
-        read(object, "removeQuantity", Scalar::to_integer),
+        not_negative(
+            read(object, "removeQuantity", Scalar::to_integer),
+            "removeQuantity",
+        ),
         "removeQuantity",
     );
-    let sale_price = problems.required(read(object, "salePrice", Scalar::to_decimal), "salePrice");
-    let cost_price = problems.required(read(object, "costPrice", Scalar::to_decimal), "costPrice");
+    let sale_price = problems.required(
+        not_negative(read(object, "salePrice", Scalar::to_decimal), "salePrice"),
+        "salePrice",
+    );
+    let cost_price = problems.required(
+        not_negative(read(object, "costPrice", Scalar::to_decimal), "costPrice"),
+        "costPrice",
+    );
 
     // The corrections may be absent, in which case the first count applies.
-    let add_quantity_revise =
-        problems.optional(read(object, "addQuantityRevise", Scalar::to_integer));
-    let remove_quantity_revise =
-        problems.optional(read(object, "removeQuantityRevise", Scalar::to_integer));
+    let add_quantity_revise = problems.optional(not_negative(
+        read(object, "addQuantityRevise", Scalar::to_integer),
+        "addQuantityRevise",
+    ));
+    let remove_quantity_revise = problems.optional(not_negative(
+        read(object, "removeQuantityRevise", Scalar::to_integer),
+        "removeQuantityRevise",
+    ));
     let type_name = problems
         .optional(read(object, "typeName", Scalar::to_text))
         .filter(|text| !text.trim().is_empty());
@@ -271,6 +287,21 @@ fn decode_line(object: &RawObject) -> ProductLine {
         sale_price,
         cost_price,
         problems: problems.0,
+    }
+}
+
+/// Rejects a negative count or price: a cabinet cannot add or remove fewer than zero pieces, and
+/// a negative price would turn a restock into a credit.
+fn not_negative<T: PartialOrd + Default + std::fmt::Display>(
+    value: Result<Option<T>, FieldProblem>,
+    field: &str,
+) -> Result<Option<T>, FieldProblem> {
+    match value? {
+        Some(value) if value < T::default() => Err(FieldProblem {
+            field: field.to_owned(),
+            problem: format!("{value} is negative"),
+        }),
+        other => Ok(other),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::event::SessionEvent;
+use crate::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
 use crate::model::{FinalList, PricingUnit, ProductLine};
 use crate::money::{format_amount, format_price, format_signed};
 use crate::state::{FailureReason, SessionState};
@@ -88,8 +88,16 @@ impl Presenter {
                 self.record_id = list.record_id.map(|id| id.to_string());
                 update.final_list = Some(final_view(self.context.session_id, list, image_url));
             }
-            SessionEvent::ProtocolError { reason, .. } => {
-                update.notice = Some(self.notice("notice.protocol_error", "reason", reason));
+            SessionEvent::ProtocolError { kind, .. } => {
+                let key = match kind {
+                    ProtocolErrorKind::NotJson => "notice.protocol.not_json",
+                    ProtocolErrorKind::NotAnObject => "notice.protocol.not_object",
+                    ProtocolErrorKind::MissingType => "notice.protocol.missing_type",
+                    ProtocolErrorKind::MissingField => "notice.protocol.missing_field",
+                    ProtocolErrorKind::InvalidField => "notice.protocol.invalid_field",
+                    ProtocolErrorKind::Binary => "notice.protocol.binary",
+                };
+                update.notice = Some(self.notice(key, "kind", ""));
             }
             SessionEvent::UnknownType { type_name } => {
                 update.notice = Some(self.notice("notice.unknown_type", "type", type_name));
@@ -175,17 +183,14 @@ impl Presenter {
                 view.tone = Tone::Warning;
                 view.next_step = Some(Message::new("next.cancelled"));
             }
-            SessionState::ConnectionLost { close_code, reason } => {
+            SessionState::ConnectionLost {
+                cause,
+                close_code,
+                reason,
+            } => {
                 view.title = Message::new("session.connection_lost");
                 view.tone = Tone::Error;
-                let code = close_code
-                    .map(|code| code.to_string())
-                    .unwrap_or_else(|| MISSING.to_owned());
-                view.detail = Some(
-                    Message::new("session.detail.close_code")
-                        .arg("code", code)
-                        .arg("reason", reason),
-                );
+                view.detail = Some(lost_detail(*cause, *close_code, reason));
                 view.next_step = Some(Message::new("next.connection_lost"));
             }
         }
@@ -204,9 +209,12 @@ impl Presenter {
                 view.server_message = message.clone();
                 view.next_step = Some(Message::new("next.failure"));
             }
-            FailureReason::ConnectFailed { reason } => {
-                view.detail =
-                    Some(Message::new("session.detail.connect_failed").arg("error", reason));
+            FailureReason::ConnectFailed { kind, reason } => {
+                view.detail = Some(connect_failed_detail(
+                    *kind,
+                    reason,
+                    &self.context.endpoint_host,
+                ));
                 view.next_step = Some(Message::new("next.connect_failed"));
             }
             FailureReason::HandshakeRejected {
@@ -228,6 +236,38 @@ impl Presenter {
                 view.next_step = Some(Message::new("next.door_failed"));
             }
         }
+    }
+}
+
+/// Describes a failed connect in the user's words. Only an unrecognized failure shows the
+/// library's English message.
+fn connect_failed_detail(kind: ConnectErrorKind, reason: &str, endpoint_host: &str) -> Message {
+    let key = match kind {
+        ConnectErrorKind::Refused => "session.detail.connect.refused",
+        ConnectErrorKind::TimedOut => "session.detail.connect.timed_out",
+        ConnectErrorKind::Dns => "session.detail.connect.dns",
+        ConnectErrorKind::Tls => "session.detail.connect.tls",
+        ConnectErrorKind::Reset => "session.detail.connect.reset",
+        ConnectErrorKind::NotWebSocket => "session.detail.connect.not_websocket",
+        ConnectErrorKind::Other => {
+            return Message::new("session.detail.connect_failed").arg("error", reason)
+        }
+    };
+    Message::new(key).arg("endpoint", endpoint_host)
+}
+
+/// Describes how a connection was lost. The server's own close reason is shown as sent.
+fn lost_detail(cause: LostCause, close_code: Option<u16>, reason: &str) -> Message {
+    match (cause, close_code) {
+        (LostCause::ServerClosed, Some(code)) => Message::new("session.detail.close_code")
+            .arg("code", code.to_string())
+            .arg("reason", reason),
+        (LostCause::ServerClosed, None) | (LostCause::Reset, _) => {
+            Message::new("session.detail.lost.reset")
+        }
+        (LostCause::DeadPeer, _) => Message::new("session.detail.lost.dead_peer"),
+        (LostCause::TooLarge, _) => Message::new("session.detail.lost.too_large"),
+        (LostCause::Other, _) => Message::new("session.detail.lost.other").arg("error", reason),
     }
 }
 

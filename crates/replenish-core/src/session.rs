@@ -18,8 +18,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use crate::endpoint::SessionTarget;
-use crate::event::SessionEvent;
-use crate::frame::{decode, Frame};
+use crate::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
+use crate::frame::{decode, DecodeError, Frame};
 use crate::state::SessionState;
 
 /// Maximum excerpt of a frame or a response body kept in an event, in characters.
@@ -156,17 +156,18 @@ impl Session {
                 }
             }
             Ok(Err(error)) => {
+                let kind = classify_connect_error(&error);
                 let reason = self.excerpt(&error.to_string());
-                warn!(%reason, host = %self.target.endpoint_host(), "connect failed");
-                SessionEvent::ConnectFailed { reason }
+                warn!(?kind, %reason, host = %self.target.endpoint_host(), "connect failed");
+                SessionEvent::ConnectFailed { kind, reason }
             }
             Err(_) => {
-                let reason = format!(
-                    "timed out after {} s",
-                    self.config.connect_timeout.as_secs()
-                );
+                let reason = format!("timed out after {:?}", self.config.connect_timeout);
                 warn!(%reason, host = %self.target.endpoint_host(), "connect timed out");
-                SessionEvent::ConnectFailed { reason }
+                SessionEvent::ConnectFailed {
+                    kind: ConnectErrorKind::TimedOut,
+                    reason,
+                }
             }
         };
         self.emit(event).await;
@@ -203,7 +204,7 @@ impl Session {
                     if let Err(error) = socket.send(Message::Ping(Vec::new().into())).await {
                         let reason = self.excerpt(&error.to_string());
                         warn!(%reason, "ping failed, connection lost");
-                        self.emit(SessionEvent::ConnectionLost { close_code: None, reason }).await;
+                        self.emit(SessionEvent::ConnectionLost { cause: LostCause::Reset, close_code: None, reason }).await;
                     }
                 }
                 () = sleep_until(door_deadline), if waiting_for_door => {
@@ -215,6 +216,7 @@ impl Session {
                     let silent_secs = self.config.dead_peer_timeout.as_secs();
                     warn!(silent_secs, "server answered no ping, connection taken for dead");
                     self.emit(SessionEvent::ConnectionLost {
+                        cause: LostCause::DeadPeer,
                         close_code: None,
                         reason: format!("no answer from the server for {silent_secs} s"),
                     })
@@ -232,9 +234,15 @@ impl Session {
         let message = match message {
             Some(Ok(message)) => message,
             Some(Err(error)) => {
+                let cause = match error {
+                    tungstenite::Error::Capacity(_) => LostCause::TooLarge,
+                    tungstenite::Error::Protocol(_) | tungstenite::Error::Io(_) => LostCause::Reset,
+                    _ => LostCause::Other,
+                };
                 let reason = self.excerpt(&error.to_string());
-                warn!(%reason, "connection lost");
+                warn!(?cause, %reason, "connection lost");
                 self.emit(SessionEvent::ConnectionLost {
+                    cause,
                     close_code: None,
                     reason,
                 })
@@ -245,6 +253,7 @@ impl Session {
                 warn!("connection closed without a close frame");
                 let reason = "the connection closed without a close frame".to_owned();
                 self.emit(SessionEvent::ConnectionLost {
+                    cause: LostCause::Reset,
                     close_code: None,
                     reason,
                 })
@@ -261,8 +270,12 @@ impl Session {
                 let excerpt = self.excerpt(&String::from_utf8_lossy(
                     &bytes[..bytes.len().min(EXCERPT_CHARS)],
                 ));
-                self.emit(SessionEvent::ProtocolError { reason, excerpt })
-                    .await;
+                self.emit(SessionEvent::ProtocolError {
+                    kind: ProtocolErrorKind::Binary,
+                    reason,
+                    excerpt,
+                })
+                .await;
             }
             Message::Close(frame) => {
                 let close_code = frame.as_ref().map(|frame| u16::from(frame.code));
@@ -271,8 +284,12 @@ impl Session {
                     .map(|frame| self.excerpt(frame.reason.as_str()))
                     .unwrap_or_default();
                 warn!(?close_code, %reason, "server closed the connection before the session ended");
-                self.emit(SessionEvent::ConnectionLost { close_code, reason })
-                    .await;
+                self.emit(SessionEvent::ConnectionLost {
+                    cause: LostCause::ServerClosed,
+                    close_code,
+                    reason,
+                })
+                .await;
             }
             // Tungstenite replies to pings itself. Pongs only count as signs of life.
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
@@ -283,11 +300,22 @@ impl Session {
         let decoded = match decode(text) {
             Ok(decoded) => decoded,
             Err(error) => {
+                let kind = match error {
+                    DecodeError::NotJson { .. } => ProtocolErrorKind::NotJson,
+                    DecodeError::NotAnObject => ProtocolErrorKind::NotAnObject,
+                    DecodeError::MissingType => ProtocolErrorKind::MissingType,
+                    DecodeError::MissingField { .. } => ProtocolErrorKind::MissingField,
+                    DecodeError::InvalidField(_) => ProtocolErrorKind::InvalidField,
+                };
                 let reason = error.to_string();
                 let excerpt = self.excerpt(text);
                 warn!(%reason, frame = %excerpt, "protocol error");
-                self.emit(SessionEvent::ProtocolError { reason, excerpt })
-                    .await;
+                self.emit(SessionEvent::ProtocolError {
+                    kind,
+                    reason,
+                    excerpt,
+                })
+                .await;
                 return;
             }
         };
@@ -353,6 +381,29 @@ impl Session {
         }
         self.emit(SessionEvent::Closed { close_code: 1000 }).await;
         info!("connection closed with code 1000");
+    }
+}
+
+/// Sorts a failed connect into the kinds the user gets a distinct message for.
+fn classify_connect_error(error: &tungstenite::Error) -> ConnectErrorKind {
+    match error {
+        tungstenite::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => ConnectErrorKind::Refused,
+            std::io::ErrorKind::TimedOut => ConnectErrorKind::TimedOut,
+            std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::UnexpectedEof => ConnectErrorKind::Reset,
+            // The resolver reports failures as plain I/O errors, with no kind of their own.
+            _ if io.to_string().contains("lookup") || io.to_string().contains("resolve") => {
+                ConnectErrorKind::Dns
+            }
+            _ => ConnectErrorKind::Other,
+        },
+        tungstenite::Error::Tls(_) => ConnectErrorKind::Tls,
+        tungstenite::Error::Protocol(_) | tungstenite::Error::HttpFormat(_) => {
+            ConnectErrorKind::NotWebSocket
+        }
+        _ => ConnectErrorKind::Other,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The session state machine: the one place that decides what each event means.
 
-use crate::event::SessionEvent;
+use crate::event::{ConnectErrorKind, LostCause, SessionEvent};
 
 /// The reason a session failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,10 @@ pub enum FailureReason {
         code: Option<i64>,
     },
     /// The connection could not be opened.
-    ConnectFailed { reason: String },
+    ConnectFailed {
+        kind: ConnectErrorKind,
+        reason: String,
+    },
     /// The server rejected the WebSocket handshake.
     HandshakeRejected { status: u16, body_excerpt: String },
     /// The door never opened within the wait.
@@ -38,6 +41,7 @@ pub enum SessionState {
     Cancelled,
     /// The connection dropped before the final list.
     ConnectionLost {
+        cause: LostCause,
         close_code: Option<u16>,
         reason: String,
     },
@@ -76,8 +80,9 @@ impl SessionState {
                     code: *code,
                 })
             }
-            SessionEvent::ConnectFailed { reason } => {
+            SessionEvent::ConnectFailed { kind, reason } => {
                 SessionState::Failed(FailureReason::ConnectFailed {
+                    kind: *kind,
                     reason: reason.clone(),
                 })
             }
@@ -94,7 +99,12 @@ impl SessionState {
                     waited_secs: *waited_secs,
                 }),
             },
-            SessionEvent::ConnectionLost { close_code, reason } => SessionState::ConnectionLost {
+            SessionEvent::ConnectionLost {
+                cause,
+                close_code,
+                reason,
+            } => SessionState::ConnectionLost {
+                cause: *cause,
                 close_code: *close_code,
                 reason: reason.clone(),
             },

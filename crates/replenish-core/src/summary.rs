@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::{FinalList, ProductLine};
 
@@ -12,9 +12,9 @@ use crate::model::{FinalList, ProductLine};
 pub struct LineFigures {
     /// Settled pieces added minus settled pieces removed.
     pub net: Option<i64>,
-    /// Net change valued at cost price.
+    /// Net change valued at cost price, rounded half away from zero to the fen.
     pub cost_value: Option<Decimal>,
-    /// Net change valued at sale price.
+    /// Net change valued at sale price, rounded half away from zero to the fen.
     pub sale_value: Option<Decimal>,
     /// True when a quantity or price was missing or invalid, or a product overflowed.
     pub incomplete: bool,
@@ -54,7 +54,12 @@ pub fn line_figures(line: &ProductLine) -> LineFigures {
         (Some(added), Some(removed)) => added.checked_sub(removed),
         _ => None,
     };
-    let value_at = |price: Option<Decimal>| price?.checked_mul(Decimal::from(net?));
+    // Each line value is rounded to the fen, as on an invoice, so the totals are the sums of the
+    // amounts the cards show and a manager adding them up gets the same figure.
+    let value_at = |price: Option<Decimal>| {
+        let value = price?.checked_mul(Decimal::from(net?))?;
+        Some(value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    };
     let cost_value = value_at(line.cost_price);
     let sale_value = value_at(line.sale_price);
 

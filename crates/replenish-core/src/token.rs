@@ -42,7 +42,7 @@ impl Token {
         scrubbed
     }
 
-    /// Returns the raw token and its percent-encoded forms (as the app sends it, with every
+    /// Returns the raw token, its HTML-escaped form (error pages echo it so) and its percent-encoded forms (as the app sends it, with every
     /// non-alphanumeric byte encoded, and form-urlencoded), each also with lower-case hex digits,
     /// longest first so a longer form is replaced before a shorter one inside it.
     fn echoed_forms(&self) -> Vec<String> {
@@ -52,7 +52,7 @@ impl Token {
             url::form_urlencoded::byte_serialize(self.0.as_bytes()).collect::<String>(),
         ];
 
-        let mut forms = vec![self.0.clone()];
+        let mut forms = vec![self.0.clone(), html_escape(&self.0)];
         for form in encoded {
             forms.push(lowercase_hex(&form));
             forms.push(form);
@@ -76,6 +76,15 @@ pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// Escapes `&`, `<`, `>`, `"` and `'` as HTML does, the way an error page echoes a value.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
 
 /// Lower-cases the two hex digits after each `%`, leaving every other character as it is.
 fn lowercase_hex(encoded: &str) -> String {
@@ -133,6 +142,13 @@ mod tests {
     fn mask_short_token_hides_all() {
         assert_eq!(mask("abc"), "…");
         assert_eq!(mask("abcdefghijkl"), "…");
+    }
+
+    #[test]
+    fn scrub_replaces_html_escaped_form() {
+        let token = Token::new("Zq+&=%~secret<TOKEN>9876");
+        let scrubbed = token.scrub("<p>bad token Zq+&amp;=%~secret&lt;TOKEN&gt;9876</p>");
+        assert_eq!(scrubbed, "<p>bad token Zq+&…9876</p>");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Derived figures of a final list (grouping, order, exact totals) and the presenter's views.
 
-use replenish_core::event::SessionEvent;
+use replenish_core::event::{LostCause, ProtocolErrorKind, SessionEvent};
 use replenish_core::frame::{decode, Frame};
 use replenish_core::model::{FinalList, PricingUnit, ProductLine};
 use replenish_core::presenter::{final_view, Presenter, SessionContext};
@@ -552,9 +552,9 @@ fn big_price_exact_value() {
     let summary_list = list_of(vec![big]);
     let summary = summarize(&summary_list);
 
-    // 3 × 12345678901234.56789 = 37037036703703.70367, exact.
+    // 3 × 12345678901234.56789 = 37037036703703.70367 exactly, rounded to the fen.
     let (_, figures) = summary.cabinets[0].lines[0];
-    assert_eq!(figures.sale_value, Some(dec("37037036703703.70367")));
+    assert_eq!(figures.sale_value, Some(dec("37037036703703.70")));
     assert!(!figures.incomplete);
 }
 
@@ -779,14 +779,13 @@ fn presenter_connection_lost() {
     let mut presenter = Presenter::new(context());
     presenter.on_event(&SessionEvent::Connected, &mut no_images);
     let event = SessionEvent::ConnectionLost {
+        cause: LostCause::Reset,
         close_code: None,
         reason: "reset".to_owned(),
     };
     let view = presenter.on_event(&event, &mut no_images).session.unwrap();
 
-    let detail = Message::new("session.detail.close_code")
-        .arg("code", "—")
-        .arg("reason", "reset");
+    let detail = Message::new("session.detail.lost.reset");
     assert_eq!(view.phase, "connection_lost");
     assert_eq!(view.detail, Some(detail));
     assert_eq!(view.next_step, Some(Message::new("next.connection_lost")));
@@ -831,10 +830,12 @@ fn presenter_counts_repeated_notices() {
     let mut presenter = Presenter::new(context());
     presenter.on_event(&SessionEvent::Connected, &mut no_images);
     let bad_frame = SessionEvent::ProtocolError {
+        kind: ProtocolErrorKind::MissingType,
         reason: "the frame has no `type` field".to_owned(),
         excerpt: "{}".to_owned(),
     };
     let other_frame = SessionEvent::ProtocolError {
+        kind: ProtocolErrorKind::NotAnObject,
         reason: "the frame is JSON but not an object".to_owned(),
         excerpt: "[]".to_owned(),
     };

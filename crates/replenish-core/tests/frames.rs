@@ -631,6 +631,24 @@ fn bad_price_keeps_line() {
 }
 
 #[test]
+fn negative_price_and_count_are_problems() {
+    let line = NUMBER_LINE
+        .replace("6.50000", "-6.505")
+        .replace(r#""addQuantity":13"#, r#""addQuantity":-13"#);
+    let line = decode_single_line(&line);
+
+    assert_eq!(line.sale_price, None);
+    assert_eq!(line.add_quantity, None);
+    let fields: Vec<&str> = line
+        .problems
+        .iter()
+        .map(|problem| problem.field.as_str())
+        .collect();
+    assert_eq!(fields, vec!["addQuantity", "salePrice"]);
+    assert_eq!(line.problems[1].problem, "-6.505 is negative");
+}
+
+#[test]
 fn missing_price_is_problem() {
     let line = NUMBER_LINE.replace(r#""salePrice":6.50000,"#, "");
     let line = decode_single_line(&line);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use cabinet_sim::{RunningSim, Scenario, SimConfig, DEFAULT_DEVICE_NO, DEFAULT_TOKEN};
 use replenish_core::endpoint::{SessionRequest, SessionTarget};
-use replenish_core::event::SessionEvent;
+use replenish_core::event::{ConnectErrorKind, SessionEvent};
 use replenish_core::model::PricingUnit;
 use replenish_core::session::{run_session, SessionConfig};
 use replenish_core::state::{FailureReason, SessionState};
@@ -535,7 +535,10 @@ async fn refused_connect_fails() {
     assert!(
         matches!(
             &outcome.end,
-            SessionState::Failed(FailureReason::ConnectFailed { .. })
+            SessionState::Failed(FailureReason::ConnectFailed {
+                kind: ConnectErrorKind::Refused,
+                ..
+            })
         ),
         "{:?}",
         outcome.end
@@ -568,9 +571,10 @@ async fn silent_handshake_times_out() {
     let elapsed = started.elapsed();
 
     assert_eq!(outcome.described(), vec!["ConnectFailed"]);
-    let SessionEvent::ConnectFailed { reason } = &outcome.events[0] else {
+    let SessionEvent::ConnectFailed { kind, reason } = &outcome.events[0] else {
         unreachable!();
     };
+    assert_eq!(*kind, ConnectErrorKind::TimedOut);
     assert!(reason.starts_with("timed out"), "{reason}");
     assert!(elapsed >= ms(500), "{elapsed:?}");
     assert!(elapsed < ms(3_000), "{elapsed:?}");

@@ -1,6 +1,6 @@
 //! Every transition of the session state machine.
 
-use replenish_core::event::SessionEvent;
+use replenish_core::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
 use replenish_core::model::FinalList;
 use replenish_core::state::{FailureReason, SessionState};
 
@@ -29,6 +29,7 @@ fn failure_reasons() -> Vec<FailureReason> {
             code: Some(3),
         },
         FailureReason::ConnectFailed {
+            kind: ConnectErrorKind::Other,
             reason: "connection refused".to_owned(),
         },
         FailureReason::HandshakeRejected {
@@ -45,6 +46,7 @@ fn ended_states() -> Vec<SessionState> {
         SessionState::Finished,
         SessionState::Cancelled,
         SessionState::ConnectionLost {
+            cause: LostCause::Reset,
             close_code: Some(1006),
             reason: "reset".to_owned(),
         },
@@ -79,6 +81,7 @@ fn every_event() -> Vec<SessionEvent> {
             code: None,
         },
         SessionEvent::ProtocolError {
+            kind: ProtocolErrorKind::NotJson,
             reason: "the frame is not valid JSON".to_owned(),
             excerpt: "{oops".to_owned(),
         },
@@ -86,6 +89,7 @@ fn every_event() -> Vec<SessionEvent> {
             type_name: "heartbeat".to_owned(),
         },
         SessionEvent::ConnectFailed {
+            kind: ConnectErrorKind::Other,
             reason: "connection refused".to_owned(),
         },
         SessionEvent::HandshakeRejected {
@@ -94,6 +98,7 @@ fn every_event() -> Vec<SessionEvent> {
         },
         SessionEvent::DoorTimedOut { waited_secs: 5 },
         SessionEvent::ConnectionLost {
+            cause: LostCause::Reset,
             close_code: None,
             reason: "reset".to_owned(),
         },
@@ -206,10 +211,12 @@ fn failure_is_refused() {
 #[test]
 fn connect_failed_fails() {
     let event = SessionEvent::ConnectFailed {
+        kind: ConnectErrorKind::Other,
         reason: "timed out after 10 s".to_owned(),
     };
     assert_from_live_states(event, |_| {
         SessionState::Failed(FailureReason::ConnectFailed {
+            kind: ConnectErrorKind::Other,
             reason: "timed out after 10 s".to_owned(),
         })
     });
@@ -250,10 +257,12 @@ fn door_timed_out_ignored_when_open() {
 #[test]
 fn connection_lost_ends() {
     let event = SessionEvent::ConnectionLost {
+        cause: LostCause::Reset,
         close_code: Some(1011),
         reason: "server error".to_owned(),
     };
     assert_from_live_states(event, |_| SessionState::ConnectionLost {
+        cause: LostCause::Reset,
         close_code: Some(1011),
         reason: "server error".to_owned(),
     });
@@ -268,6 +277,7 @@ fn cancelled_ends() {
 fn notices_keep_state() {
     let events = [
         SessionEvent::ProtocolError {
+            kind: ProtocolErrorKind::NotJson,
             reason: "the frame has no `type` field".to_owned(),
             excerpt: "{}".to_owned(),
         },
@@ -368,6 +378,7 @@ fn phase_of_each_state() {
         ),
         (
             failed(FailureReason::ConnectFailed {
+                kind: ConnectErrorKind::Other,
                 reason: String::new(),
             }),
             "failed",
@@ -386,6 +397,7 @@ fn phase_of_each_state() {
         (SessionState::Cancelled, "cancelled"),
         (
             SessionState::ConnectionLost {
+                cause: LostCause::Reset,
                 close_code: None,
                 reason: String::new(),
             },
@@ -422,6 +434,7 @@ fn closes_connection_of_each_state() {
         // A failed connect or a rejected handshake leaves no connection to close.
         (
             failed(FailureReason::ConnectFailed {
+                kind: ConnectErrorKind::Other,
                 reason: String::new(),
             }),
             false,
@@ -438,6 +451,7 @@ fn closes_connection_of_each_state() {
         // The server already closed a lost connection.
         (
             SessionState::ConnectionLost {
+                cause: LostCause::Reset,
                 close_code: Some(1001),
                 reason: String::new(),
             },
