@@ -7,7 +7,8 @@
 //! compiled into the library under `cfg(test)`, e.g. the one inside `record_final`'s transaction.
 //!
 //! A killed process loses nothing the kernel has accepted, so these tests cover crashes, not power
-//! loss; `synchronous=FULL` and the journal's fsync cover power loss by design, untested here.
+//! loss. `synchronous=FULL` and the journal's fsync are there for power loss, which no test here
+//! simulates.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -20,9 +21,7 @@ use replenish_core::frame::{decode, Frame};
 use replenish_core::model::FinalList;
 
 use crate::crash_point::{self, PAUSE_AT_ENV};
-use crate::{
-    Ending, Filter, FinalOutcome, Journal, NewSession, Outcome, RecordStore, SessionId,
-};
+use crate::{Ending, Filter, FinalOutcome, Journal, NewSession, Outcome, RecordStore, SessionId};
 
 const DIR_ENV: &str = "RECORD_STORE_CRASH_DIR";
 const FIRST_ROUND_ENV: &str = "RECORD_STORE_CRASH_FIRST_ROUND";
@@ -38,7 +37,7 @@ const LINE_TIMEOUT: Duration = Duration::from_secs(60);
 
 const HOST: &str = "127.0.0.1:9";
 
-/// The final frame of round `round`: its record id is the round number, and its prices carry
+/// Builds the final frame of round `round`. Its record id is the round number, and its prices have
 /// trailing zeros and many digits, so a lossy store would show.
 fn final_frame(round: u64) -> String {
     let lines: Vec<String> = (0..LINES_PER_LIST)
@@ -73,10 +72,12 @@ fn now_ms() -> u64 {
 }
 
 fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|value| value.parse().ok())
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
 }
 
-/// The writer loop, run only as a child of the tests below.
+/// Runs the writer loop, only as a child of the tests below.
 #[test]
 #[ignore = "runs only as the child process of the crash tests"]
 fn child_writer() {
@@ -91,6 +92,9 @@ fn child_writer() {
     let store = RecordStore::open(dir).unwrap();
     let journal = Journal::open(dir).unwrap();
     store.recover(&journal).unwrap();
+
+    // libtest prints "test NAME ... " without a line end, so start on a fresh line.
+    println!();
     println!("started");
 
     for round in first_round..first_round + rounds {
@@ -108,7 +112,10 @@ fn child_writer() {
             })
             .unwrap();
         journal
-            .append(session, r#"{"type":"door","success":"true","msg":"开门成功,请补货"}"#)
+            .append(
+                session,
+                r#"{"type":"door","success":"true","msg":"开门成功,请补货"}"#,
+            )
             .unwrap();
 
         let frame = final_frame(round);
@@ -198,7 +205,12 @@ impl ChildWriter {
                         return seen;
                     }
                 }
-                Err(error) => panic!("no {expected:?} from the child ({error}); got {seen:?}"),
+                Err(error) => {
+                    let last_lines = &seen[seen.len().saturating_sub(10)..];
+                    panic!(
+                        "no {expected:?} from the child ({error}); its last lines: {last_lines:?}"
+                    )
+                }
             }
         }
     }
@@ -238,7 +250,12 @@ fn recover_and_check(dir: &Path, journaled: &[u64]) -> RecordStore {
     let mut stored: BTreeMap<i64, usize> = BTreeMap::new();
     for session in &sessions {
         let summary = &session.summary;
-        assert_ne!(summary.outcome, Outcome::InProgress, "session {} left in progress", summary.id);
+        assert_ne!(
+            summary.outcome,
+            Outcome::InProgress,
+            "session {} left in progress",
+            summary.id
+        );
 
         if let Some(record_id) = summary.record_id {
             *stored.entry(record_id).or_default() += 1;
@@ -262,8 +279,15 @@ fn recover_and_check(dir: &Path, journaled: &[u64]) -> RecordStore {
         );
     }
     let line_count: usize = sessions.iter().map(|s| s.summary.totals.line_count).sum();
-    assert_eq!(line_count, stored.len() * LINES_PER_LIST, "no line is stored twice");
-    assert!(journal.sessions().unwrap().is_empty(), "journals left behind");
+    assert_eq!(
+        line_count,
+        stored.len() * LINES_PER_LIST,
+        "no line is stored twice"
+    );
+    assert!(
+        journal.sessions().unwrap().is_empty(),
+        "journals left behind"
+    );
     store
 }
 
@@ -291,7 +315,12 @@ fn kill_after_journal_recovers_list() {
     let store = recover_and_check(dir.path(), &journaled);
     let session = session_of_record(&store, 3);
     assert_eq!(
-        store.load_session(session).unwrap().unwrap().summary.outcome,
+        store
+            .load_session(session)
+            .unwrap()
+            .unwrap()
+            .summary
+            .outcome,
         Outcome::Final
     );
 }
@@ -331,7 +360,11 @@ fn kill_after_commit_keeps_one_copy() {
     child.kill();
 
     let journal = Journal::open(dir.path()).unwrap();
-    assert_eq!(journal.sessions().unwrap().len(), 1, "the journal of round 3 is left");
+    assert_eq!(
+        journal.sessions().unwrap().len(),
+        1,
+        "the journal of round 3 is left"
+    );
     let journaled = rounds_with(&lines, "journaled ");
     let store = recover_and_check(dir.path(), &journaled);
     let session = session_of_record(&store, 3);
@@ -387,6 +420,11 @@ fn child_runs_to_completion() {
     let lines = child.wait_for("done");
 
     assert_eq!(rounds_with(&lines, "ended "), vec![1, 2, 3]);
-    recover_and_check(dir.path(), &[1, 2, 3]);
-    let _ = FinalOutcome::Stored;
+    let store = recover_and_check(dir.path(), &[1, 2, 3]);
+    let session = session_of_record(&store, 2);
+    let again = store.record_final(session, &decode_final(&final_frame(2)), now_ms());
+    assert_eq!(
+        again.unwrap(),
+        FinalOutcome::Duplicate { existing: session }
+    );
 }

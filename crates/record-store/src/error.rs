@@ -33,7 +33,7 @@ pub enum StoreError {
 
     #[error(
         "migrating the record database from schema version {from} to {version} ({name}) failed: \
-         {source}. The database stays at version {from}; report this error with the log"
+         {source}. The database stays at version {from}. Report this error with the log"
     )]
     Migration {
         from: i64,
@@ -91,8 +91,8 @@ pub enum JournalError {
     CreateDir { path: PathBuf, source: io::Error },
 
     #[error(
-        "cannot append a frame to the journal {path}: {source}. The frame is not safe on disk; \
-         check the free disk space"
+        "cannot append a frame to the journal {path}: {source}. The frame is not safe on disk, \
+         so check the free disk space"
     )]
     Append { path: PathBuf, source: io::Error },
 

@@ -1,10 +1,10 @@
-//! Which sessions to list or total.
+//! Session filters for listing and totalling.
 
 use rust_decimal::Decimal;
 
 use crate::outcome::Outcome;
 
-/// Selects sessions. Every condition that is set must hold; the default selects all sessions.
+/// Selects sessions. Every condition that is set must hold, so the default selects all sessions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Only this device number.

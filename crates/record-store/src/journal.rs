@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::JournalError;
 use crate::session::SessionId;
 
-/// The folder inside the data folder that holds the journals.
-pub const JOURNAL_DIR: &str = "journal";
+/// The folder inside the data folder that contains the journals.
+pub(crate) const JOURNAL_DIR: &str = "journal";
 
 /// The folder inside the journal folder for journals of sessions the database does not contain.
 pub(crate) const ORPHANED_DIR: &str = "orphaned";
@@ -236,7 +236,10 @@ fn sync_parent_dir(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Windows cannot open a folder as a file; NTFS journals the new name with its metadata.
+/// Does nothing, because the standard library cannot open a folder for syncing on Windows.
+///
+/// NOTE: on Windows a power loss right after a journal file was created may lose its name, and
+/// with it the first frame, until NTFS has flushed its own log. No test covers this.
 #[cfg(not(unix))]
 fn sync_parent_dir(_path: &Path) -> std::io::Result<()> {
     Ok(())

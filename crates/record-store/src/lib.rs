@@ -3,9 +3,9 @@
 //!
 //! - [`RecordStore`] is a SQLite database of sessions and the product lines of their final lists.
 //!   Money is stored as exact decimal text, never as floating point.
-//! - [`Journal`] appends every received frame to a file per session, flushed to disk before the
-//!   frame is processed. [`RecordStore::recover`] replays the journals of sessions that a crash or
-//!   power loss left unfinished.
+//! - [`Journal`] is a file per session where the caller appends every received frame, synced to
+//!   disk, before processing it. [`RecordStore::recover`] replays the journals of sessions that a
+//!   crash or power loss left unfinished.
 //! - [`export`] writes stored sessions as CSV or XLSX, one row per product line.
 //!
 //! Every call is synchronous and may wait for the disk. An async caller runs it on a blocking

@@ -2,7 +2,8 @@
 //!
 //! Each migration is one SQL script. It runs in its own transaction together with the version
 //! bump, so a crash or an error leaves the database at the previous version, never half migrated.
-//! To change the schema, append a script; never edit one that has shipped.
+//! To change the schema, append a script. Never edit one that has shipped, because databases
+//! already at its version would not run the change.
 
 use rusqlite::{Connection, TransactionBehavior};
 

@@ -1,11 +1,11 @@
-//! How a session ended, as stored in the `outcome` column.
+//! The outcome of a session, as stored in the `outcome` column.
 
 use std::fmt;
 
 use replenish_core::state::{FailureReason, SessionState};
 use serde::{Deserialize, Serialize};
 
-/// How a session ended, or `InProgress` while it runs.
+/// The way a session ended, or `InProgress` while it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {

@@ -16,7 +16,7 @@ use crate::store::RecordStore;
 use crate::stored::FinalOutcome;
 use crate::write::read_progress;
 
-/// What [`RecordStore::recover`] did.
+/// The result of [`RecordStore::recover`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecoveryReport {
     /// Sessions that were in progress, with the outcome they have now.
@@ -32,7 +32,7 @@ pub struct RecoveryReport {
 pub struct RecoveredSession {
     pub session: SessionId,
     pub outcome: Outcome,
-    /// How the journaled final list was stored, when the journal had one.
+    /// The result of storing the journaled final list, when the journal had one.
     pub final_outcome: Option<FinalOutcome>,
     /// Journaled frames that decoded and went through the state machine.
     pub frames_replayed: usize,
@@ -47,9 +47,10 @@ impl RecordStore {
     /// this executes would be marked `interrupted`.
     ///
     /// - A journal of a session in progress is replayed through the frame decoder and the session
-    ///   state machine. A final list in it is stored (outcome `final`, duplicates detected as
-    ///   usual); a failed door or a `failure` frame ends the session as such; otherwise the
-    ///   session ends `interrupted`. Then the journal is removed.
+    ///   state machine. A final list in it is stored with outcome `final`, and a duplicate is
+    ///   detected as in [`RecordStore::record_final`]. A failed door or a `failure` frame ends the
+    ///   session with that outcome. Otherwise the session ends `interrupted`. Then the journal is
+    ///   removed.
     /// - A journal of a session that had already ended is removed.
     /// - A journal of a session the database does not contain is moved to `journal/orphaned/`.
     /// - A session in progress without a journal ends `interrupted`, with an unknown end time.
@@ -77,7 +78,7 @@ impl RecordStore {
                     tracing::warn!(
                         session = %session,
                         path = %path.display(),
-                        "the journal belongs to a session the database does not contain; kept it aside"
+                        "the journal belongs to a session the database does not contain, so it was moved aside"
                     );
                     report.orphaned.push(path);
                 }

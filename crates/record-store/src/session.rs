@@ -1,4 +1,4 @@
-//! What the caller passes in to start and end a session.
+//! Input for starting and ending a session.
 
 use std::fmt;
 
@@ -31,7 +31,7 @@ pub struct NewSession {
     pub started_at_ms: u64,
 }
 
-/// How a session ended.
+/// The end of a session: its outcome, the server's message and code, and the close code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ending {
     pub outcome: Outcome,

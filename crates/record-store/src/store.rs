@@ -10,7 +10,7 @@ use crate::error::StoreError;
 use crate::migrations::{self, Migration, MIGRATIONS};
 
 /// The file name of the database inside the data folder.
-pub const DATABASE_FILE: &str = "records.sqlite3";
+pub(crate) const DATABASE_FILE: &str = "records.sqlite3";
 
 /// How long a write waits for another connection's lock, e.g. a second app instance's, before it
 /// fails with SQLITE_BUSY. Writes here take milliseconds, so this only covers unusual contention.

@@ -1,4 +1,4 @@
-//! What the store returns: sessions with their totals, and their final lists.
+//! Results of the store: sessions with their totals, and their final lists.
 
 use replenish_core::model::FinalList;
 use replenish_core::summary::Totals;

@@ -136,7 +136,7 @@ impl RecordStore {
 
     /// Records how `session` ended and returns the outcome it has afterwards.
     ///
-    /// The first ending stands, as in the session state machine: a session that already ended is
+    /// The first ending is kept, as in the session state machine: a session that already ended is
     /// left as it is. A session whose final list is stored stays `final`, and only gains the close
     /// code, the end time and any message it lacked.
     pub fn end_session(&self, session: SessionId, ending: &Ending) -> Result<Outcome, StoreError> {
@@ -206,7 +206,7 @@ impl RecordStore {
                     session = %session,
                     previous = %previous,
                     requested = %ending.outcome,
-                    "the session had already ended; keeping its first ending"
+                    "the session had already ended, so its first ending is kept"
                 );
                 previous
             }

@@ -33,7 +33,7 @@ pub(crate) fn wall_clock(
         }
     };
 
-    // Exports show whole seconds; dropping the milliseconds keeps CSV and XLSX equal.
+    // Exports show whole seconds, and dropping the milliseconds keeps CSV and XLSX equal.
     Ok(wall.with_nanosecond(0).unwrap_or(wall))
 }
 

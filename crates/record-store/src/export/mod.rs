@@ -18,7 +18,7 @@ pub use csv_file::export_csv;
 pub use i18n::Language;
 pub use xlsx_file::export_xlsx;
 
-/// How times are shown in an export.
+/// The time zone in which an export shows times.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ExportTimeZone {
     /// The PC's time zone, with daylight saving time applied per date.

@@ -24,7 +24,7 @@ const TIME_FORMAT: &str = "yyyy-mm-dd hh:mm:ss";
 ///
 /// Quantities, prices and values are number cells, and times are date cells in
 /// `options.time_zone`, so a spreadsheet can sort, filter and sum them. XLSX stores numbers as
-/// IEEE 754 doubles, so a price or value is exact to 15 significant digits; the CSV export has the
+/// IEEE 754 doubles, so a price or value is exact to 15 significant digits. The CSV export has the
 /// exact decimal text. Ids are text cells, which keeps ids of more than 15 digits exact. Text cells
 /// are never run as formulas in XLSX, so they need no `'` prefix.
 pub fn export_xlsx(
@@ -116,9 +116,10 @@ fn write_sheet(
 }
 
 /// Converts a decimal to the nearest double. Parsing the decimal text rounds correctly, which
-/// rust_decimal's own float conversion does not promise.
+/// rust_decimal's own float conversion does not promise. The text of a `Decimal` is always a
+/// valid float literal, so the fallback is never taken.
 fn to_double(value: Decimal) -> f64 {
-    value.to_string().parse().unwrap_or(f64::NAN)
+    value.to_string().parse().unwrap_or_default()
 }
 
 #[cfg(test)]

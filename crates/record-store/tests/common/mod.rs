@@ -11,9 +11,9 @@ use replenish_core::model::FinalList;
 /// 2024-05-01 00:00:00 UTC, in ms since the Unix epoch.
 pub const MAY_FIRST_2024_MS: u64 = 1_714_521_600_000;
 
-/// A final frame with the hard cases: a record id above 2^53, a price with 20 significant digits,
-/// trailing zeros, a weighed product, a correction, a missing cost price, a name that a
-/// spreadsheet would run as a formula, and a name with a comma, quotes and a line break.
+/// A final frame with the hard cases. It has a record id above 2^53, a price with 20 significant
+/// digits, trailing zeros, a weighed product, a correction and a missing cost price. One name
+/// starts like a spreadsheet formula, and another has a comma, quotes and a line break.
 pub const HARD_FINAL_FRAME: &str = r#"{
   "type": "final",
   "data": {
@@ -40,7 +40,7 @@ pub const HARD_FINAL_FRAME: &str = r#"{
   }
 }"#;
 
-/// The three-drink example of the protocol, with record id `record_id`.
+/// Builds the three-drink example of the protocol, with record id `record_id`.
 pub fn three_drinks_frame(record_id: i64) -> String {
     format!(
         r#"{{"type":"final","data":{{"recordId":{record_id},"list":[
@@ -65,7 +65,7 @@ pub fn final_list(frame: &str) -> FinalList {
     }
 }
 
-/// A new session of device 181200005 on the vendor's test host.
+/// Returns a new session of device 181200005 on the vendor's test host.
 pub fn new_session(started_at_ms: u64) -> NewSession {
     NewSession {
         device_no: "181200005".to_owned(),
