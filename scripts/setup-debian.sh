@@ -21,6 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "sudo is not installed: run this script as root once, or install sudo, then run it again" >&2
+      exit 1
+    fi
     sudo_cmd=(sudo)
   fi
   "${sudo_cmd[@]}" apt-get update -qq
@@ -29,6 +33,14 @@ fi
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is missing: install Rust from https://rustup.rs, then run this again" >&2
+  exit 1
+fi
+
+# Tauri 2.12 and the other locked dependencies need Rust 1.90 or newer; Debian's own rustc is older.
+required_rust="1.90"
+current_rust=$(rustc --version | awk '{print $2}')
+if [ "$(printf '%s\n%s\n' "$required_rust" "$current_rust" | sort -V | head -n 1)" != "$required_rust" ]; then
+  echo "rustc $current_rust is older than $required_rust: run 'rustup update stable' (or install Rust from https://rustup.rs), then run this again" >&2
   exit 1
 fi
 

@@ -20,7 +20,24 @@ pub struct AppState {
     pub settings_file: SettingsFile,
     /// A session requested on the command line, started when the page first requests its state,
     /// so no event is sent before the page listens.
-    pub pending_start: Mutex<Option<SessionRequest>>,
+    pub pending_start: Mutex<Option<PendingStart>>,
+}
+
+/// A session to start once the page is ready.
+pub struct PendingStart {
+    pub request: SessionRequest,
+    /// False for demo sessions, whose simulator address is of no use later.
+    pub remember: bool,
+}
+
+/// A command-line session that did not pass validation, shown on the start form with its errors.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedStart {
+    endpoint: String,
+    device_no: String,
+    device_name: Option<String>,
+    failure: StartFailure,
 }
 
 /// Everything the page needs to draw its first screen.
@@ -33,6 +50,7 @@ pub struct Bootstrap {
     recent_devices: Vec<RecentDevice>,
     session: Option<SessionView>,
     final_list: Option<FinalView>,
+    rejected_start: Option<RejectedStart>,
 }
 
 /// The catalogue of a newly chosen language.
@@ -62,13 +80,20 @@ pub fn ui_bootstrap(app: AppHandle, state: State<'_, AppState>) -> Bootstrap {
         .lock()
         .expect("pending lock poisoned")
         .take();
-    if let Some(request) = pending {
+    let mut rejected_start = None;
+    if let Some(pending) = pending {
         info!("starting the session given on the command line");
-        if let Err(failure) = start(&app, &state, &request) {
+        if let Err(failure) = start(&app, &state, &pending.request, pending.remember) {
             warn!(
                 ?failure,
                 "the session given on the command line could not start"
             );
+            rejected_start = Some(RejectedStart {
+                endpoint: pending.request.endpoint,
+                device_no: pending.request.device_no,
+                device_name: pending.request.device_name,
+                failure,
+            });
         }
     }
 
@@ -85,6 +110,7 @@ pub fn ui_bootstrap(app: AppHandle, state: State<'_, AppState>) -> Bootstrap {
         recent_devices: settings.recent_devices,
         session,
         final_list,
+        rejected_start,
     }
 }
 
@@ -106,7 +132,7 @@ pub fn start_session(
     request: SessionRequest,
     state: State<'_, AppState>,
 ) -> Result<SessionView, StartFailure> {
-    start(&app, &state, &request)
+    start(&app, &state, &request, true)
 }
 
 #[tauri::command]
@@ -122,11 +148,12 @@ pub fn forget_device(device_no: String, state: State<'_, AppState>) -> Vec<Recen
     settings.recent_devices.clone()
 }
 
-/// Validates the request, remembers the device and starts the session.
+/// Validates the request, remembers the device when `remember` is set, and starts the session.
 pub fn start(
     app: &AppHandle,
     state: &AppState,
     request: &SessionRequest,
+    remember: bool,
 ) -> Result<SessionView, StartFailure> {
     let target = SessionTarget::parse(request).map_err(|errors| {
         info!(fields = ?errors.iter().map(FieldError::field).collect::<Vec<_>>(), "start form rejected");
@@ -144,13 +171,15 @@ pub fn start(
             },
         })?;
 
-    let mut settings = state.settings.lock().expect("settings lock poisoned");
-    settings.remember(RecentDevice {
-        device_no: target.device_no().to_owned(),
-        name: target.device_name().map(str::to_owned),
-        endpoint: target.endpoint().to_string(),
-    });
-    save(&state.settings_file, &settings);
+    if remember {
+        let mut settings = state.settings.lock().expect("settings lock poisoned");
+        settings.remember(RecentDevice {
+            device_no: target.device_no().to_owned(),
+            name: target.device_name().map(str::to_owned),
+            endpoint: target.endpoint().to_string(),
+        });
+        save(&state.settings_file, &settings);
+    }
     Ok(view)
 }
 

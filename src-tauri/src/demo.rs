@@ -1,7 +1,6 @@
 //! Demo mode: the cabinet simulator runs inside the app, on loopback, and the real session path
 //! connects to it over a real socket.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use cabinet_sim::{RunningSim, Scenario, SimConfig};
@@ -16,8 +15,7 @@ const DEMO_DOOR_OPEN: Duration = Duration::from_secs(3);
 struct DemoSimulator(#[allow(dead_code)] RunningSim);
 
 /// Starts the simulator with `scenario` and returns the session request that connects to it.
-pub fn start(app: &mut tauri::App, scenario: &str) -> anyhow::Result<SessionRequest> {
-    let scenario = Scenario::from_str(scenario).map_err(|error| anyhow::anyhow!("{error}"))?;
+pub fn start(app: &mut tauri::App, scenario: Scenario) -> anyhow::Result<SessionRequest> {
     let config = SimConfig {
         scenario,
         door_open_for: DEMO_DOOR_OPEN,

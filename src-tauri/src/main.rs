@@ -19,14 +19,13 @@ mod settings;
 use std::sync::{Arc, Mutex};
 
 use clap::Parser;
-use i18n::Language;
 use replenish_core::endpoint::SessionRequest;
 use tauri::Manager;
 use thumb_cache::{ThumbCache, ThumbConfig};
 use tracing::{error, info};
 
 use crate::cli::Args;
-use crate::commands::AppState;
+use crate::commands::{AppState, PendingStart};
 use crate::folders::Folders;
 use crate::pictures::PictureRegistry;
 use crate::runner::SessionRunner;
@@ -94,9 +93,8 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
 
     let settings_file = SettingsFile::new(&folders.settings);
     let mut settings = settings_file.load();
-    if let Some(tag) = &args.language {
-        settings.language = Language::parse(tag)
-            .ok_or_else(|| anyhow::anyhow!("unknown language {tag:?}: use zh-CN or en"))?;
+    if let Some(language) = args.language {
+        settings.language = language;
     }
 
     let cache = ThumbCache::new(ThumbConfig {
@@ -109,18 +107,22 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         cache,
     });
 
+    // A demo session talks to a simulator on a random loopback port, so it is not remembered.
     let pending_start = if args.demo {
-        Some(demo::start(app, &args.demo_scenario)?)
+        Some(PendingStart {
+            request: demo::start(app, args.demo_scenario)?,
+            remember: false,
+        })
     } else {
-        match (&args.endpoint, &args.device, &args.token) {
-            (Some(endpoint), Some(device_no), Some(token)) => Some(SessionRequest {
+        args.endpoint.as_ref().map(|endpoint| PendingStart {
+            request: SessionRequest {
                 endpoint: endpoint.clone(),
-                device_no: device_no.clone(),
-                token: token.clone(),
+                device_no: args.device.clone().unwrap_or_default(),
+                token: args.token.clone().unwrap_or_default(),
                 device_name: None,
-            }),
-            _ => None,
-        }
+            },
+            remember: true,
+        })
     };
 
     app.manage(AppState {

@@ -78,6 +78,7 @@ impl SessionRunner {
             device_no: target.device_no().to_owned(),
             device_name: target.device_name().map(str::to_owned),
             endpoint_host: target.endpoint_host(),
+            endpoint: target.endpoint().to_string(),
         });
         let view = presenter.session_view();
         let cancel = CancellationToken::new();

@@ -149,6 +149,16 @@ function returnToForm() {
   refreshRecentDevices();
 }
 
+/** Shows a command-line session that failed validation on the form, with the reasons. */
+function showRejectedStart(rejected) {
+  startForm.fillRejected(rejected);
+  if (rejected.failure?.kind === "invalid") {
+    startForm.showFieldErrors(rejected.failure.fields);
+  } else if (rejected.failure?.message) {
+    startForm.showFormError(rejected.failure.message);
+  }
+}
+
 function showFatalError(error) {
   console.error("the page could not start", error);
   const fatal = byId("fatal");
@@ -181,6 +191,9 @@ async function initialize() {
     tracker.flushBuffer();
     showScreen(startScreen);
     startForm.focusFirstEmpty();
+    if (state.rejectedStart) {
+      showRejectedStart(state.rejectedStart);
+    }
   }
 
   languageSelect.addEventListener("change", switchLanguage);

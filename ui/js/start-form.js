@@ -283,9 +283,19 @@ export function createStartForm({ onSubmit, onForget }) {
       if (view?.deviceNo) {
         deviceNo.value = view.deviceNo;
         deviceName.value = view.deviceName ?? "";
+        // The next token belongs to the same server, so never fall back to the preset here.
+        setEndpoint(view.endpoint);
       }
       clearToken();
       clearErrors();
+    },
+
+    /** Fills the form with a command-line session that the backend rejected, token excepted. */
+    fillRejected(rejected) {
+      deviceNo.value = rejected.deviceNo ?? "";
+      deviceName.value = rejected.deviceName ?? "";
+      setEndpoint(rejected.endpoint);
+      clearToken();
     },
 
     /** Focuses the first empty required input, or Connect when all are filled. */

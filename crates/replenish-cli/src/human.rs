@@ -30,6 +30,7 @@ impl HumanSink {
             device_no: target.device_no().to_owned(),
             device_name: None,
             endpoint_host: target.endpoint_host(),
+            endpoint: target.endpoint().to_string(),
         });
         Self {
             output,

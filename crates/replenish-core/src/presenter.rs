@@ -24,6 +24,8 @@ pub struct SessionContext {
     pub device_no: String,
     pub device_name: Option<String>,
     pub endpoint_host: String,
+    /// The endpoint URL, which contains no device number and no token.
+    pub endpoint: String,
 }
 
 /// The changes one event makes to the screen.
@@ -143,6 +145,7 @@ impl Presenter {
             device_no: self.context.device_no.clone(),
             device_name: self.context.device_name.clone(),
             endpoint_host: self.context.endpoint_host.clone(),
+            endpoint: self.context.endpoint.clone(),
             can_cancel: !self.state.is_ended(),
             ended: self.state.is_ended(),
         };

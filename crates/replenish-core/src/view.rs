@@ -65,6 +65,8 @@ pub struct SessionView {
     pub device_no: String,
     pub device_name: Option<String>,
     pub endpoint_host: String,
+    /// The endpoint URL without device number or token, so a new session can start from it.
+    pub endpoint: String,
     pub can_cancel: bool,
     /// True once the session has ended and a new one can be started from the form.
     pub ended: bool,

@@ -605,6 +605,7 @@ fn context() -> SessionContext {
         device_no: "181200005".to_owned(),
         device_name: Some("一楼大厅".to_owned()),
         endpoint_host: "127.0.0.1:9000".to_owned(),
+        endpoint: "ws://127.0.0.1:9000/x".to_owned(),
     }
 }
 

@@ -385,6 +385,34 @@ async fn failures_show_server_message() -> Result<()> {
         );
         window.screenshot("banner").await?;
 
+        // A new session starts from the same server and device, with the token cleared.
+        window.click("#new-session").await?;
+        window.wait_for_element("#start-form").await?;
+        let endpoint = window
+            .eval("return document.querySelector('#endpoint-custom').value")
+            .await?;
+        let preset = window
+            .eval("return document.querySelector('#endpoint-preset').value")
+            .await?;
+        assert_eq!(
+            preset.as_str(),
+            Some("custom"),
+            "{scenario:?} fell back to the preset"
+        );
+        assert_eq!(
+            endpoint.as_str(),
+            Some(sim.ws_endpoint().as_str()),
+            "{scenario:?}"
+        );
+        let device = window
+            .eval("return document.querySelector('#device-no').value")
+            .await?;
+        assert_eq!(device.as_str(), Some("181200005"), "{scenario:?}");
+        let token = window
+            .eval("return document.querySelector('#token').value")
+            .await?;
+        assert_eq!(token.as_str(), Some(""), "{scenario:?} kept the token");
+
         let report = sim
             .wait_for_client_close(0, Duration::from_secs(5))
             .await
@@ -555,5 +583,47 @@ async fn language_switch_to_english() -> Result<()> {
     window.screenshot("english").await?;
     window.close().await?;
     sim.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_command_line_shown_on_form() -> Result<()> {
+    let args: Vec<String> = [
+        "--endpoint",
+        "http://127.0.0.1:9/x",
+        "--device",
+        "12ab",
+        "--token",
+        "tok",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let window = Window::launch("invalid-command-line", &args).await?;
+    window.wait_for_element("#start-form").await?;
+    window
+        .wait_until("field errors", || async {
+            Ok(!window
+                .text_of("#error-device-no")
+                .await?
+                .unwrap_or_default()
+                .is_empty())
+        })
+        .await?;
+
+    assert!(!window
+        .text_of("#error-endpoint")
+        .await?
+        .unwrap_or_default()
+        .is_empty());
+    let endpoint = window
+        .eval("return document.querySelector('#endpoint-custom').value")
+        .await?;
+    assert_eq!(endpoint.as_str(), Some("http://127.0.0.1:9/x"));
+    let device = window
+        .eval("return document.querySelector('#device-no').value")
+        .await?;
+    assert_eq!(device.as_str(), Some("12ab"));
+    window.screenshot("form").await?;
+    window.close().await?;
     Ok(())
 }
