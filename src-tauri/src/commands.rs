@@ -21,6 +21,8 @@ pub struct AppState {
     /// A session requested on the command line, started when the page first requests its state,
     /// so no event is sent before the page listens.
     pub pending_start: Mutex<Option<PendingStart>>,
+    /// False when the record store could not open, so sessions are not kept.
+    pub records_available: bool,
 }
 
 /// A session to start once the page is ready.
@@ -51,6 +53,7 @@ pub struct Bootstrap {
     session: Option<SessionView>,
     final_list: Option<FinalView>,
     rejected_start: Option<RejectedStart>,
+    records_available: bool,
 }
 
 /// The catalogue of a newly chosen language.
@@ -111,6 +114,7 @@ pub fn ui_bootstrap(app: AppHandle, state: State<'_, AppState>) -> Bootstrap {
         session,
         final_list,
         rejected_start,
+        records_available: state.records_available,
     }
 }
 

@@ -8,6 +8,8 @@ use tauri::{AppHandle, Manager};
 /// The app's folders: the platform's app folders, or all under one `--data-dir`.
 pub struct Folders {
     pub settings: PathBuf,
+    /// The record store and the frame journal.
+    pub records: PathBuf,
     pub logs: PathBuf,
     pub pictures: PathBuf,
 }
@@ -17,6 +19,7 @@ impl Folders {
         if let Some(root) = data_dir {
             return Ok(Self {
                 settings: root.to_path_buf(),
+                records: root.join("records"),
                 logs: root.join("logs"),
                 pictures: root.join("cache").join("pictures"),
             });
@@ -24,6 +27,10 @@ impl Folders {
 
         let paths = app.path();
         Ok(Self {
+            records: paths
+                .app_data_dir()
+                .context("no data folder for this user: pass --data-dir DIR")?
+                .join("records"),
             settings: paths
                 .app_config_dir()
                 .context("no config folder for this user: pass --data-dir DIR")?,

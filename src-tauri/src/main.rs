@@ -13,6 +13,7 @@ mod demo;
 mod folders;
 mod logging;
 mod pictures;
+mod records;
 mod runner;
 mod settings;
 
@@ -28,6 +29,7 @@ use crate::cli::Args;
 use crate::commands::{AppState, PendingStart};
 use crate::folders::Folders;
 use crate::pictures::PictureRegistry;
+use crate::records::Records;
 use crate::runner::SessionRunner;
 use crate::settings::SettingsFile;
 
@@ -97,6 +99,17 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         settings.language = language;
     }
 
+    // The app still watches sessions when the store cannot open (a full or read-only disk), and
+    // the page says that records are not being kept.
+    let records = match Records::open(&folders.records) {
+        Ok(records) => Some(records),
+        Err(error) => {
+            error!(%error, folder = %folders.records.display(), "record store unavailable");
+            None
+        }
+    };
+    let records_available = records.is_some();
+
     let cache = ThumbCache::new(ThumbConfig {
         cache_dir: folders.pictures.clone(),
         ..ThumbConfig::default()
@@ -126,10 +139,11 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
     };
 
     app.manage(AppState {
-        runner: SessionRunner::new(registry),
+        runner: SessionRunner::new(registry, records),
         settings: Mutex::new(settings),
         settings_file,
         pending_start: Mutex::new(pending_start),
+        records_available,
     });
     Ok(())
 }

@@ -3,17 +3,19 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use record_store::{FinalOutcome, SessionId};
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::event::SessionEvent;
 use replenish_core::presenter::{Presenter, SessionContext};
-use replenish_core::session::{run_session, SessionConfig};
-use replenish_core::view::{FinalView, SessionView};
+use replenish_core::session::{run_journaled_session, SessionConfig};
+use replenish_core::view::{FinalView, Message, NoticeView, SessionView};
 use tauri::{AppHandle, Emitter};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use crate::pictures::PictureRegistry;
+use crate::records::Records;
 
 /// Event names the page listens to.
 pub const STATE_EVENT: &str = "session://state";
@@ -37,6 +39,7 @@ pub struct SessionRunner {
     current: Arc<Mutex<Option<CurrentSession>>>,
     next_id: Arc<AtomicU64>,
     pictures: Arc<Mutex<PictureRegistry>>,
+    records: Option<Records>,
     config: SessionConfig,
 }
 
@@ -48,11 +51,13 @@ pub enum StartError {
 }
 
 impl SessionRunner {
-    pub fn new(pictures: Arc<Mutex<PictureRegistry>>) -> Self {
+    /// Creates the runner. Without `records`, sessions run but are not kept.
+    pub fn new(pictures: Arc<Mutex<PictureRegistry>>, records: Option<Records>) -> Self {
         Self {
             current: Arc::default(),
             next_id: Arc::new(AtomicU64::new(1)),
             pictures,
+            records,
             config: SessionConfig::default(),
         }
     }
@@ -91,10 +96,25 @@ impl SessionRunner {
         drop(current);
 
         info!(session_id = id, device_no = target.device_no(), host = %target.endpoint_host(), "starting session");
+        let stored = self
+            .records
+            .as_ref()
+            .and_then(|records| records.begin(&target));
+        let journal = stored.as_ref().map(|(_, journal)| journal.clone());
+        let record = stored.and_then(|(record_id, _)| Some((self.records.clone()?, record_id)));
+
         let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
         let config = self.config.clone();
-        tauri::async_runtime::spawn(run_session(target, config, cancel, sender));
-        tauri::async_runtime::spawn(self.clone().forward(app.clone(), id, presenter, receiver));
+        tauri::async_runtime::spawn(run_journaled_session(
+            target, config, cancel, sender, journal,
+        ));
+        tauri::async_runtime::spawn(self.clone().forward(
+            app.clone(),
+            id,
+            presenter,
+            receiver,
+            record,
+        ));
 
         emit(app, STATE_EVENT, &view);
         Ok(view)
@@ -109,30 +129,37 @@ impl SessionRunner {
     }
 
     /// Turns each event into view models, keeps them as the current screen and sends them to
-    /// the page. The final list is kept before it is sent, so a page that reloads still gets it.
+    /// the page. A final list is committed to the record store, then kept, then sent, so neither
+    /// a crash nor a page reload loses it.
     async fn forward(
         self,
         app: AppHandle,
         id: u64,
         mut presenter: Presenter,
         mut events: mpsc::Receiver<SessionEvent>,
+        record: Option<(Records, SessionId)>,
     ) {
+        let mut close_code = None;
         while let Some(event) = events.recv().await {
+            match &event {
+                SessionEvent::Closed { close_code: code } => close_code = Some(*code),
+                SessionEvent::ConnectionLost {
+                    close_code: code, ..
+                } => close_code = *code,
+                _ => {}
+            }
+            if let (SessionEvent::FinalList(list), Some((records, record_id))) = (&event, &record) {
+                let stored = records.store_final(*record_id, list.clone()).await;
+                if let Some(notice) = storage_notice(id, &stored) {
+                    emit(&app, NOTICE_EVENT, &notice);
+                }
+            }
+
             let update = {
                 let mut pictures = self.pictures.lock().expect("picture lock poisoned");
                 presenter.on_event(&event, &mut |url| Some(pictures.page_url(url)))
             };
-
-            if let Some(current) = self.current.lock().expect("session lock poisoned").as_mut() {
-                if current.id == id {
-                    if let Some(view) = &update.session {
-                        current.view = view.clone();
-                    }
-                    if let Some(list) = &update.final_list {
-                        current.final_list = Some(list.clone());
-                    }
-                }
-            }
+            self.keep_on_screen(id, &update.session, &update.final_list);
 
             if let Some(list) = &update.final_list {
                 emit(&app, FINAL_EVENT, list);
@@ -144,8 +171,42 @@ impl SessionRunner {
                 emit(&app, NOTICE_EVENT, notice);
             }
         }
+
         info!(phase = presenter.state().phase(), "session events finished");
+        if let Some((records, record_id)) = record {
+            records
+                .end(record_id, presenter.state().clone(), close_code)
+                .await;
+        }
     }
+
+    fn keep_on_screen(&self, id: u64, view: &Option<SessionView>, final_list: &Option<FinalView>) {
+        if let Some(current) = self.current.lock().expect("session lock poisoned").as_mut() {
+            if current.id != id {
+                return;
+            }
+            if let Some(view) = view {
+                current.view = view.clone();
+            }
+            if let Some(list) = final_list {
+                current.final_list = Some(list.clone());
+            }
+        }
+    }
+}
+
+/// Returns the notice for a final list that was not stored, or was stored before.
+fn storage_notice(session_id: u64, stored: &Result<FinalOutcome, String>) -> Option<NoticeView> {
+    let key = match stored {
+        Ok(FinalOutcome::Stored) => return None,
+        Ok(FinalOutcome::Duplicate { .. }) => "notice.record_duplicate",
+        Err(_) => "notice.record_not_saved",
+    };
+    Some(NoticeView {
+        session_id,
+        message: Message::new(key),
+        count: 1,
+    })
 }
 
 fn emit<T: serde::Serialize + Clone>(app: &AppHandle, name: &str, payload: &T) {

@@ -180,6 +180,9 @@ async function initialize() {
   startForm.setRecentDevices(state.recentDevices ?? []);
   startForm.setBusy(false);
   relocalizeViews();
+  if (state.recordsAvailable === false) {
+    appError.show({ key: "error.records_unavailable", args: {} });
+  }
 
   if (state.session) {
     showSessionState(state.session);

@@ -288,6 +288,9 @@ mod tests {
         ("notice.protocol.missing_field", &[]),
         ("notice.protocol.invalid_field", &[]),
         ("notice.protocol.binary", &[]),
+        ("notice.record_not_saved", &[]),
+        ("notice.record_duplicate", &[]),
+        ("error.records_unavailable", &[]),
         ("notice.unknown_type", &["type"]),
         ("notice.image_failed", &[]),
     ];

@@ -68,7 +68,7 @@ impl Ending {
                 ending.server_message = message.clone();
                 ending.code = *code;
             }
-            SessionState::Failed(FailureReason::ConnectFailed { reason }) => {
+            SessionState::Failed(FailureReason::ConnectFailed { reason, .. }) => {
                 ending.detail = Some(reason.clone());
             }
             SessionState::Failed(FailureReason::HandshakeRejected {
@@ -83,6 +83,7 @@ impl Ending {
             SessionState::ConnectionLost {
                 close_code: lost_code,
                 reason,
+                ..
             } => {
                 ending.close_code = close_code.or(*lost_code);
                 ending.detail = Some(reason.clone());
@@ -114,6 +115,7 @@ mod tests {
     #[test]
     fn ending_from_lost_connection_keeps_reason() {
         let state = SessionState::ConnectionLost {
+            cause: replenish_core::event::LostCause::ServerClosed,
             close_code: Some(1006),
             reason: "reset by peer".to_owned(),
         };

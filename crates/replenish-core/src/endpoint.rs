@@ -229,7 +229,7 @@ fn parse_endpoint(text: &str) -> Result<Url, FieldError> {
             scheme: url.scheme().to_owned(),
         });
     }
-    if url.host_str().map_or(true, str::is_empty) {
+    if url.host_str().is_none_or(str::is_empty) {
         return Err(FieldError::EndpointInvalid {
             value: text.to_owned(),
             reason: "the URL has no host".to_owned(),

@@ -4,6 +4,7 @@
 //! [`SessionState`] machine and forwards it to the caller, then acts on the new state: a state
 //! that [`closes the connection`](SessionState::closes_connection) gets a normal close (1000).
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
@@ -58,6 +59,13 @@ impl Default for SessionConfig {
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// A durable log of received frames. The client appends each text frame, with the token
+/// masked, before it decodes the frame, so a crash after that point loses nothing received.
+pub trait FrameJournal: Send + Sync + 'static {
+    /// Appends one frame. Called from a blocking thread, so it may write and sync a file.
+    fn append(&self, frame: &str) -> std::io::Result<()>;
+}
+
 /// Runs one session to its end and returns the end state.
 ///
 /// Every event is sent to `events` as it happens. The session also ends, with a normal close,
@@ -68,10 +76,22 @@ pub async fn run_session(
     cancel: CancellationToken,
     events: mpsc::Sender<SessionEvent>,
 ) -> SessionState {
+    run_journaled_session(target, config, cancel, events, None).await
+}
+
+/// Runs one session like [`run_session`], appending every text frame to `journal` first.
+pub async fn run_journaled_session(
+    target: SessionTarget,
+    config: SessionConfig,
+    cancel: CancellationToken,
+    events: mpsc::Sender<SessionEvent>,
+    journal: Option<Arc<dyn FrameJournal>>,
+) -> SessionState {
     let mut session = Session {
         target,
         config,
         events,
+        journal,
         state: SessionState::Connecting,
     };
     info!(url = %session.target.display_url(), "session starting");
@@ -98,6 +118,7 @@ struct Session {
     target: SessionTarget,
     config: SessionConfig,
     events: mpsc::Sender<SessionEvent>,
+    journal: Option<Arc<dyn FrameJournal>>,
     state: SessionState,
 }
 
@@ -297,6 +318,8 @@ impl Session {
     }
 
     async fn on_text(&mut self, text: &str) {
+        self.journal_frame(text).await;
+
         let decoded = match decode(text) {
             Ok(decoded) => decoded,
             Err(error) => {
@@ -358,6 +381,21 @@ impl Session {
             }
         };
         self.emit(event).await;
+    }
+
+    /// Appends the frame, token masked, to the journal off the async threads. A failed append is
+    /// logged and the session goes on: the frame is still shown and stored when its session ends.
+    async fn journal_frame(&self, text: &str) {
+        let Some(journal) = self.journal.clone() else {
+            return;
+        };
+        let frame = self.target.token().scrub(text);
+        let appended = tokio::task::spawn_blocking(move || journal.append(&frame)).await;
+        match appended {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => warn!(%error, "frame not journaled"),
+            Err(error) => warn!(%error, "frame journal task failed"),
+        }
     }
 
     /// Sends a normal close and waits, up to the close timeout, for the server to end the

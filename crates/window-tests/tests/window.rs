@@ -256,6 +256,19 @@ async fn three_drinks_session_end_to_end() -> Result<()> {
             path.display()
         );
     }
+
+    // The session and its final list are in the record store, and its journal is gone.
+    let records = window_data_dir.path().join("records");
+    let store = record_store::RecordStore::open(&records)?;
+    let sessions = store.list_sessions(&record_store::Filter::default())?;
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].outcome, record_store::Outcome::Final);
+    assert_eq!(sessions[0].record_id, Some(33116));
+    assert_eq!(sessions[0].close_code, Some(1000));
+    assert_eq!(sessions[0].totals.line_count, 3);
+    assert_eq!(sessions[0].totals.sale_value.to_string(), "178.50");
+    let journal = record_store::Journal::open(&records)?;
+    assert_eq!(journal.sessions()?, Vec::new(), "journal left behind");
     sim.shutdown().await;
     Ok(())
 }
