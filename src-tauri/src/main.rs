@@ -13,7 +13,6 @@ mod demo;
 mod folders;
 mod logging;
 mod pictures;
-mod records;
 mod runner;
 mod settings;
 
@@ -29,9 +28,9 @@ use crate::cli::Args;
 use crate::commands::{AppState, PendingStart};
 use crate::folders::Folders;
 use crate::pictures::PictureRegistry;
-use crate::records::Records;
 use crate::runner::SessionRunner;
 use crate::settings::SettingsFile;
+use record_store::recorder::Records;
 
 /// The picture scheme's registry and cache, managed once the folders are known.
 struct Pictures {

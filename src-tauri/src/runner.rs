@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use record_store::recorder::Records;
 use record_store::{FinalOutcome, SessionId};
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::event::SessionEvent;
@@ -15,7 +16,6 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use crate::pictures::PictureRegistry;
-use crate::records::Records;
 
 /// Event names the page listens to.
 pub const STATE_EVENT: &str = "session://state";

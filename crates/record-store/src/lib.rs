@@ -20,6 +20,7 @@ mod line_rows;
 mod migrations;
 mod outcome;
 mod query;
+pub mod recorder;
 mod recover;
 mod session;
 mod sql_values;

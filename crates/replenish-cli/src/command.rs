@@ -28,6 +28,7 @@ pub mod id {
     pub const DOOR_WAIT: &str = "door-wait";
     pub const LANGUAGE: &str = "language";
     pub const VERBOSE: &str = "verbose";
+    pub const DATA_DIR: &str = "data-dir";
     pub const HELP: &str = "help";
     pub const VERSION: &str = "version";
 }
@@ -116,6 +117,12 @@ fn watch(catalogue: &Catalogue) -> Command {
                 .help(
                     catalogue.format("cli.help.watch.door_wait", &[("seconds", &door_wait_secs)]),
                 ),
+        )
+        .arg(
+            Arg::new(id::DATA_DIR)
+                .long(id::DATA_DIR)
+                .value_name("DIR")
+                .help(text("cli.help.watch.data_dir")),
         )
         .arg(
             Arg::new(id::VERBOSE)

@@ -1,10 +1,13 @@
 //! `replenish watch`: runs one session on the core's client and prints its events.
 
 use std::io;
+use std::path::Path;
 use std::time::Duration;
 
 use i18n::Catalogue;
-use replenish_core::session::run_session;
+use record_store::recorder::Records;
+use replenish_core::event::SessionEvent;
+use replenish_core::session::run_journaled_session;
 use tokio::sync::mpsc;
 use tokio::time::sleep;
 use tokio_util::sync::CancellationToken;
@@ -49,6 +52,7 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
         timeout_secs,
         session_config,
         verbose: _,
+        records_dir,
     } = args;
     info!(
         device_no = target.device_no(),
@@ -71,9 +75,21 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
         return output_failed(catalogue, &error);
     }
 
+    let records = open_records(records_dir.as_deref(), catalogue);
+    let stored = records.as_ref().and_then(|records| records.begin(&target));
+    let journal = stored.as_ref().map(|(_, journal)| journal.clone());
+    let record = stored.and_then(|(record_id, _)| Some((records.clone()?, record_id)));
+    let mut close_code = None;
+
     let cancel = CancellationToken::new();
     let (sender, mut events) = mpsc::channel(EVENT_BUFFER);
-    let session = tokio::spawn(run_session(target, session_config, cancel.clone(), sender));
+    let session = tokio::spawn(run_journaled_session(
+        target,
+        session_config,
+        cancel.clone(),
+        sender,
+        journal,
+    ));
 
     // Without --timeout the timer is never polled, so its length does not matter.
     let limit = sleep(Duration::from_secs(timeout_secs.unwrap_or(u64::MAX)));
@@ -86,6 +102,17 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
         tokio::select! {
             event = events.recv() => {
                 let Some(event) = event else { break };
+                match &event {
+                    SessionEvent::Closed { close_code: code } => close_code = Some(*code),
+                    SessionEvent::ConnectionLost { close_code: code, .. } => close_code = *code,
+                    _ => {}
+                }
+                // The final list is committed before it is printed, as in the app.
+                if let (SessionEvent::FinalList(list), Some((records, record_id))) = (&event, &record) {
+                    if let Err(error) = records.store_final(*record_id, list.clone()).await {
+                        warn_line(catalogue, "cli.error.record_not_saved", &error);
+                    }
+                }
                 if printer.write(|sink| sink.event(&event)) {
                     cancel.cancel();
                 }
@@ -117,6 +144,10 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
             return Exit::Internal;
         }
     };
+
+    if let Some((records, record_id)) = record {
+        records.end(record_id, state.clone(), close_code).await;
+    }
 
     if let Some(error) = printer.error {
         return output_failed(catalogue, &error);
@@ -152,6 +183,39 @@ impl Printer {
             }
         }
     }
+}
+
+/// Opens the record store, or explains on stderr why this session is not recorded.
+fn open_records(folder: Option<&Path>, catalogue: &Catalogue) -> Option<Records> {
+    let Some(folder) = folder else {
+        warn_line(
+            catalogue,
+            "cli.error.records_unavailable",
+            "no data folder: pass --data-dir DIR",
+        );
+        return None;
+    };
+    match Records::open(folder) {
+        Ok(records) => Some(records),
+        Err(error) => {
+            warn!(%error, folder = %folder.display(), "record store unavailable");
+            warn_line(
+                catalogue,
+                "cli.error.records_unavailable",
+                &error.to_string(),
+            );
+            None
+        }
+    }
+}
+
+/// Prints a warning line on stderr, keeping stdout for the events.
+fn warn_line(catalogue: &Catalogue, key: &str, error: &str) {
+    let message = catalogue.format(key, &[("error", error)]);
+    eprintln!(
+        "{}",
+        catalogue.format("cli.error.line", &[("message", &message)])
+    );
 }
 
 fn exit_for_signal(cause: StopCause) -> Exit {

@@ -1,6 +1,7 @@
 //! The checked options of `replenish watch`.
 
 use std::io::{self, IsTerminal};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ArgMatches;
@@ -22,6 +23,26 @@ pub struct WatchArgs {
     pub timeout_secs: Option<u64>,
     pub session_config: SessionConfig,
     pub verbose: bool,
+    /// The folder of the record store: `--data-dir`, `REPLENISH_DATA_DIR`, or the app's own.
+    pub records_dir: Option<PathBuf>,
+}
+
+/// Environment variable naming the data folder, like `--data-dir`.
+pub const DATA_DIR_ENV: &str = "REPLENISH_DATA_DIR";
+
+/// The app's identifier, which names its folder under the platform's data folder.
+const APP_IDENTIFIER: &str = "com.replenishdesk.app";
+
+/// Returns the record folder: under the given data folder, or where the app keeps its records.
+fn records_dir(matches: &ArgMatches) -> Option<PathBuf> {
+    let data_dir = matches
+        .get_one::<String>(id::DATA_DIR)
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from));
+    match data_dir {
+        Some(folder) => Some(folder.join("records")),
+        None => dirs::data_dir().map(|folder| folder.join(APP_IDENTIFIER).join("records")),
+    }
 }
 
 /// Checks the options of `watch` and reads the token. Returns every problem found, not only the
@@ -80,6 +101,7 @@ pub fn from_matches(matches: &ArgMatches, catalogue: &Catalogue) -> Result<Watch
                 timeout_secs,
                 session_config,
                 verbose: matches.get_flag(id::VERBOSE),
+                records_dir: records_dir(matches),
             })
         }
         _ => Err(UsageError::watch(problems)),

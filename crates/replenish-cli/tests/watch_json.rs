@@ -400,3 +400,33 @@ async fn door_wait_elapses_exits_3() {
     assert_eq!(client_close_code(&sim, 0).await, Some(1000));
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn final_list_stored_in_data_dir() {
+    let sim = start_short(Scenario::ThreeDrinks).await;
+    let data_dir =
+        std::env::temp_dir().join(format!("replenish-cli-records-{}", std::process::id()));
+    let mut args = watch_json(&sim);
+    args.extend(["--data-dir".to_owned(), data_dir.display().to_string()]);
+
+    let run = run(&args).await;
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let records = data_dir.join("records");
+    let store = record_store::RecordStore::open(&records).unwrap();
+    let sessions = store
+        .list_sessions(&record_store::Filter::default())
+        .unwrap();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].outcome, record_store::Outcome::Final);
+    assert_eq!(sessions[0].record_id, Some(33116));
+    assert_eq!(sessions[0].close_code, Some(1000));
+    assert_eq!(sessions[0].totals.sale_value.to_string(), "178.50");
+    let journal = record_store::Journal::open(&records).unwrap();
+    assert_eq!(
+        journal.sessions().unwrap(),
+        Vec::new(),
+        "journal left behind"
+    );
+    std::fs::remove_dir_all(data_dir).unwrap();
+}

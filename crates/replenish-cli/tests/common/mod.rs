@@ -124,6 +124,9 @@ pub fn command<S: AsRef<str>>(args: &[S], env: &[(&str, &str)]) -> Command {
     for name in CLEARED_ENV {
         command.env_remove(name);
     }
+    // Records go to a folder of this test run, never to the user's own.
+    let records = std::env::temp_dir().join(format!("replenish-cli-tests-{}", std::process::id()));
+    command.env("REPLENISH_DATA_DIR", records);
     command.envs(env.iter().copied());
     command.kill_on_drop(true);
     command

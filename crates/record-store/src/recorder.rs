@@ -1,18 +1,19 @@
-//! The link between running sessions and the record store: each session is stored from its first
-//! frame, and its final list is committed before the window shows it.
+//! The link between running sessions and the record store, shared by the app and the command
+//! line: each session is stored from its start, its frames are journaled before they are
+//! decoded, and its final list is committed before anything shows it.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use record_store::{Ending, FinalOutcome, Journal, NewSession, RecordStore, SessionId};
+use crate::{Ending, FinalOutcome, Journal, NewSession, RecordStore, SessionId};
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::model::FinalList;
 use replenish_core::session::FrameJournal;
 use replenish_core::state::SessionState;
 use tracing::{info, warn};
 
-/// The record store and the frame journal, opened once per app run.
+/// The record store and the frame journal, opened once per run.
 #[derive(Clone)]
 pub struct Records {
     store: Arc<RecordStore>,
@@ -22,7 +23,7 @@ pub struct Records {
 impl Records {
     /// Opens the store and the journal under `folder`, then stores whatever an earlier run
     /// received but did not finish storing.
-    pub fn open(folder: &Path) -> anyhow::Result<Self> {
+    pub fn open(folder: &Path) -> Result<Self, RecorderError> {
         let store = RecordStore::open(folder)?;
         let journal = Journal::open(folder)?;
         let report = store.recover(&journal)?;
@@ -90,7 +91,7 @@ impl Records {
             let ending = Ending::from_state(&state, close_code, now_ms());
             store.end_session(session, &ending)?;
             journal.remove(session)?;
-            anyhow::Ok(())
+            Ok::<(), RecorderError>(())
         })
         .await;
         match ended {
@@ -101,6 +102,15 @@ impl Records {
             Err(error) => warn!(%session, %error, "session end task failed"),
         }
     }
+}
+
+/// A failure to open the records or to store a session's end.
+#[derive(Debug, thiserror::Error)]
+pub enum RecorderError {
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+    #[error(transparent)]
+    Journal(#[from] crate::JournalError),
 }
 
 /// The journal of one session, as the session client sees it.
