@@ -1,15 +1,19 @@
 //! Tauri commands: the page's intents, handed to the runner and the settings.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use i18n::{Catalogue, Language};
+use record_store::history::outcome_options;
+use record_store::recorder::Records;
 use replenish_core::endpoint::{FieldError, SessionRequest, SessionTarget, DEFAULT_ENDPOINT};
-use replenish_core::view::{FinalView, Message, SessionView};
+use replenish_core::view::{FinalView, Message, OutcomeOption, SessionView};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tracing::{info, warn};
 
+use crate::pictures::PictureRegistry;
 use crate::runner::{SessionRunner, StartError};
 use crate::settings::{RecentDevice, Settings, SettingsFile};
 
@@ -23,6 +27,12 @@ pub struct AppState {
     pub pending_start: Mutex<Option<PendingStart>>,
     /// False when the record store could not open, so sessions are not kept.
     pub records_available: bool,
+    /// The record store, shared with the runner, or `None` when it could not open.
+    pub records: Option<Records>,
+    /// The picture scheme's registry, where an opened record registers its pictures.
+    pub pictures: Arc<Mutex<PictureRegistry>>,
+    /// The folder of the History screen's exports.
+    pub exports: PathBuf,
 }
 
 /// A session to start once the page is ready.
@@ -54,6 +64,8 @@ pub struct Bootstrap {
     final_list: Option<FinalView>,
     rejected_start: Option<RejectedStart>,
     records_available: bool,
+    /// The choices of the History screen's outcome filter.
+    outcome_options: Vec<OutcomeOption>,
 }
 
 /// The catalogue of a newly chosen language.
@@ -115,6 +127,7 @@ pub fn ui_bootstrap(app: AppHandle, state: State<'_, AppState>) -> Bootstrap {
         final_list,
         rejected_start,
         records_available: state.records_available,
+        outcome_options: outcome_options(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The folders of the app's settings, logs and picture cache.
+//! The folders of the app's settings, records, logs, picture cache and exports.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,8 @@ pub struct Folders {
     pub records: PathBuf,
     pub logs: PathBuf,
     pub pictures: PathBuf,
+    /// The folder of the History screen's CSV and XLSX exports.
+    pub exports: PathBuf,
 }
 
 impl Folders {
@@ -22,15 +24,22 @@ impl Folders {
                 records: root.join("records"),
                 logs: root.join("logs"),
                 pictures: root.join("cache").join("pictures"),
+                exports: root.join("exports"),
             });
         }
 
         let paths = app.path();
+        let app_data = paths
+            .app_data_dir()
+            .context("no data folder for this user: pass --data-dir DIR")?;
+        // Without a download folder (a Linux desktop may define none), exports stay beside the
+        // records, and the page shows the full path of each file.
+        let exports = paths
+            .download_dir()
+            .unwrap_or_else(|_| app_data.join("exports"));
         Ok(Self {
-            records: paths
-                .app_data_dir()
-                .context("no data folder for this user: pass --data-dir DIR")?
-                .join("records"),
+            exports,
+            records: app_data.join("records"),
             settings: paths
                 .app_config_dir()
                 .context("no config folder for this user: pass --data-dir DIR")?,

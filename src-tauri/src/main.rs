@@ -10,7 +10,9 @@
 mod cli;
 mod commands;
 mod demo;
+mod exports;
 mod folders;
+mod history;
 mod logging;
 mod pictures;
 mod runner;
@@ -76,6 +78,9 @@ fn main() {
             commands::start_session,
             commands::cancel_session,
             commands::forget_device,
+            history::list_records,
+            history::open_record,
+            history::export_records,
         ])
         .run(tauri::generate_context!());
 
@@ -137,12 +142,16 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
         })
     };
 
+    info!(folder = %folders.exports.display(), "exports go to this folder");
     app.manage(AppState {
-        runner: SessionRunner::new(registry, records),
+        runner: SessionRunner::new(registry.clone(), records.clone()),
         settings: Mutex::new(settings),
         settings_file,
         pending_start: Mutex::new(pending_start),
         records_available,
+        records,
+        pictures: registry,
+        exports: folders.exports,
     });
     Ok(())
 }

@@ -49,6 +49,28 @@ export function forgetDevice(deviceNo) {
   return invoke("forget_device", { deviceNo });
 }
 
+/**
+ * Returns the HistoryView of the stored sessions that `filter` selects. Rejects with
+ * `{ kind: "invalid", fields }` for filter errors, or `{ kind: "failed", message }`.
+ * @param {{deviceNo: string, from: string, to: string, outcome: string, product: string}} filter
+ */
+export function listRecords(filter) {
+  return invoke("list_records", { filter });
+}
+
+/** Returns the RecordView of one stored session, with its final list. */
+export function openRecord(sessionId) {
+  return invoke("open_record", { sessionId });
+}
+
+/**
+ * Writes the sessions that `filter` selects to a new file and returns `{ path, sessionCount }`.
+ * @param {"csv" | "xlsx"} format
+ */
+export function exportRecords(filter, format) {
+  return invoke("export_records", { filter, format });
+}
+
 export function onSessionState(handler) {
   return listen("session://state", handler);
 }

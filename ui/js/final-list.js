@@ -1,15 +1,16 @@
 // The final list: record id, record totals, and per cabinet a heading, its totals and a grid of
 // product cards. The whole list is built in a DocumentFragment and inserted once, so even a
-// list of several hundred lines costs one layout.
+// list of several hundred lines costs one layout. The live screen and the History screen each
+// render one into their own elements.
 
 import { buildCard } from "./cards.js";
-import { byId, element, setOptionalText } from "./dom.js";
+import { element, setOptionalText } from "./dom.js";
 import { watchCardImages } from "./images.js";
 import { t, text } from "./i18n.js";
 import { fillTotals } from "./totals.js";
 
-function buildCabinet(cabinet, index) {
-  const headingId = `cabinet-${index}-title`;
+function buildCabinet(cabinet, index, idPrefix) {
+  const headingId = `${idPrefix}cabinet-${index}-title`;
   const totals = element("div", { className: "totals totals-cabinet" });
   fillTotals(totals, cabinet.totals);
 
@@ -35,13 +36,12 @@ function buildCabinet(cabinet, index) {
   );
 }
 
-export function createFinalList() {
-  const section = byId("final");
-  const recordId = byId("final-record-id");
-  const recordTotals = byId("record-totals");
-  const empty = byId("empty-final");
-  const cabinets = byId("cabinets");
-
+/**
+ * @param {{section: HTMLElement, recordId: HTMLElement, recordTotals: HTMLElement,
+ *          empty: HTMLElement, cabinets: HTMLElement, idPrefix?: string}} parts the elements
+ *   of one final list in index.html, and a prefix that keeps its cabinet heading ids unique
+ */
+export function createFinalList({ section, recordId, recordTotals, empty, cabinets, idPrefix = "" }) {
   watchCardImages(cabinets);
 
   /** The FinalView on screen. */
@@ -73,7 +73,7 @@ export function createFinalList() {
     }
 
     const fragment = document.createDocumentFragment();
-    view.cabinets.forEach((cabinet, index) => fragment.append(buildCabinet(cabinet, index)));
+    view.cabinets.forEach((cabinet, index) => fragment.append(buildCabinet(cabinet, index, idPrefix)));
     cabinets.replaceChildren(fragment);
 
     section.hidden = false;

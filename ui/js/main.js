@@ -1,11 +1,16 @@
 // Wires the page to the backend: bootstraps, routes the session events to the views, and turns
 // the user's clicks into commands. Every view renders what the backend sends and keeps it, so a
 // language switch can render it again.
+//
+// The header switches between two pages. 补货 shows the live screen, which is the start form or
+// the session, and 补货记录 shows the History screen. Session events keep updating the live
+// screen while History is shown, so switching back shows the current state.
 
 import * as backend from "./backend.js";
 import { createBanner } from "./banner.js";
 import { byId } from "./dom.js";
 import { createFinalList } from "./final-list.js";
+import { createHistory } from "./history.js";
 import { currentLanguageTag, localizeStatic, setCatalogue, text } from "./i18n.js";
 import { createMessageSlot } from "./message-slot.js";
 import { createNotices } from "./notices.js";
@@ -14,25 +19,77 @@ import { createStartForm } from "./start-form.js";
 
 const startScreen = byId("start-screen");
 const sessionScreen = byId("session-screen");
+const historyScreen = byId("history-screen");
 const sessionHeading = byId("session-heading");
 const languageSelect = byId("language");
+const navLive = byId("nav-live");
+const navHistory = byId("nav-history");
 const appError = createMessageSlot(byId("app-error"));
 
 const startForm = createStartForm({ onSubmit: startSession, onForget: forgetDevice });
 const banner = createBanner({ onCancel: cancelSession, onNewSession: returnToForm });
 const notices = createNotices();
-const finalList = createFinalList();
+const finalList = createFinalList({
+  section: byId("final"),
+  recordId: byId("final-record-id"),
+  recordTotals: byId("record-totals"),
+  empty: byId("empty-final"),
+  cabinets: byId("cabinets"),
+});
+const historyPage = createHistory();
 const tracker = createSessionTracker({
   state: showSessionState,
   final: (view) => finalList.show(view),
   notice: (view) => notices.add(view),
 });
 
+/** The live screen to show on the 补货 page: the start form or the session. */
+let liveScreen = startScreen;
+/** The page shown: "live" or "history". */
+let page = "live";
+
+function renderScreens() {
+  const live = page === "live";
+  startScreen.hidden = !(live && liveScreen === startScreen);
+  sessionScreen.hidden = !(live && liveScreen === sessionScreen);
+  historyScreen.hidden = live;
+  for (const [button, name] of [
+    [navLive, "live"],
+    [navHistory, "history"],
+  ]) {
+    if (page === name) {
+      button.setAttribute("aria-current", "page");
+    } else {
+      button.removeAttribute("aria-current");
+    }
+  }
+}
+
+/** Makes `screen` the live screen and returns whether it has just become visible. */
 function showScreen(screen) {
   const wasHidden = screen.hidden;
-  startScreen.hidden = screen !== startScreen;
-  sessionScreen.hidden = screen !== sessionScreen;
-  return wasHidden;
+  liveScreen = screen;
+  renderScreens();
+  return wasHidden && !screen.hidden;
+}
+
+function showLivePage() {
+  if (page === "live") {
+    return;
+  }
+  page = "live";
+  renderScreens();
+  if (liveScreen === sessionScreen) {
+    sessionHeading.focus();
+  } else {
+    startForm.focusFirstEmpty();
+  }
+}
+
+function showHistoryPage() {
+  page = "history";
+  renderScreens();
+  historyPage.enter();
 }
 
 function showSessionState(view) {
@@ -54,6 +111,7 @@ function relocalizeViews() {
   banner.relocalize();
   notices.relocalize();
   finalList.relocalize();
+  historyPage.relocalize();
   appError.relocalize();
 }
 
@@ -179,6 +237,7 @@ async function initialize() {
   startForm.setPresetEndpoint(state.presetEndpoint);
   startForm.setRecentDevices(state.recentDevices ?? []);
   startForm.setBusy(false);
+  historyPage.setOutcomeOptions(state.outcomeOptions ?? []);
   relocalizeViews();
   if (state.recordsAvailable === false) {
     appError.show({ key: "error.records_unavailable", args: {} });
@@ -200,6 +259,8 @@ async function initialize() {
   }
 
   languageSelect.addEventListener("change", switchLanguage);
+  navLive.addEventListener("click", showLivePage);
+  navHistory.addEventListener("click", showHistoryPage);
   document.body.dataset.ready = "true";
 }
 

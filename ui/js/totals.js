@@ -16,8 +16,10 @@ function figure(labelKey, valueClass, value, modifier = "") {
  * @param {HTMLElement} container an element with the class "totals"
  * @param {object} totals a TotalsView
  * @param {string} [caption] a heading shown before the line count, such as "本次合计"
+ * @param {string} [countText] replaces the product count ("3 种商品"), e.g. with a count of
+ *   sessions where the totals span several
  */
-export function fillTotals(container, totals, caption) {
+export function fillTotals(container, totals, caption, countText) {
   const summary = element("p", { className: "totals-summary" });
   if (caption) {
     summary.append(element("span", { className: "totals-caption", text: caption }));
@@ -25,7 +27,7 @@ export function fillTotals(container, totals, caption) {
   summary.append(
     element("span", {
       className: "totals-lines",
-      text: text("ui.totals.lines", { count: totals.lineCount }),
+      text: countText ?? text("ui.totals.lines", { count: totals.lineCount }),
     }),
   );
 

@@ -293,6 +293,25 @@ mod tests {
         ("error.records_unavailable", &[]),
         ("notice.unknown_type", &["type"]),
         ("notice.image_failed", &[]),
+        ("outcome.in_progress", &[]),
+        ("outcome.final", &[]),
+        ("outcome.failure", &[]),
+        ("outcome.door_failed", &[]),
+        ("outcome.door_timed_out", &[]),
+        ("outcome.connect_failed", &[]),
+        ("outcome.connection_lost", &[]),
+        ("outcome.cancelled", &[]),
+        ("outcome.interrupted", &[]),
+        ("history.duplicate_of", &["session"]),
+        ("history.filter.date_invalid", &["value"]),
+        ("history.filter.date_order", &[]),
+        ("history.filter.outcome_invalid", &["value"]),
+        ("history.filter.product_too_long", &["max"]),
+        ("history.error.unavailable", &[]),
+        ("history.error.load_failed", &["error"]),
+        ("history.error.not_found", &["session"]),
+        ("history.error.nothing_to_export", &[]),
+        ("history.error.export_failed", &["error"]),
     ];
 
     #[test]
@@ -329,6 +348,8 @@ mod tests {
             ("ui.figure.stock", "库存"),
             ("ui.figure.cost_price", "成本价"),
             ("ui.figure.sale_price", "销售价"),
+            ("ui.nav.live", "补货"),
+            ("ui.nav.history", "补货记录"),
         ];
         for (key, term) in figure_labels {
             assert_eq!(catalogue.text(key), term, "{key}");

@@ -7,6 +7,7 @@
 //!   disk, before processing it. [`RecordStore::recover`] replays the journals of sessions that a
 //!   crash or power loss left unfinished.
 //! - [`export`] writes stored sessions as CSV or XLSX, one row per product line.
+//! - [`history`] validates the window's History filter and builds its view models.
 //!
 //! Every call is synchronous and may wait for the disk. An async caller runs it on a blocking
 //! thread (`tokio::task::spawn_blocking`).
@@ -15,6 +16,7 @@ mod crash_point;
 mod error;
 pub mod export;
 mod filter;
+pub mod history;
 mod journal;
 mod line_rows;
 mod migrations;

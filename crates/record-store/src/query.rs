@@ -63,13 +63,17 @@ impl RecordStore {
     /// Sums the pieces and values of every session that `filter` selects.
     pub fn totals(&self, filter: &Filter) -> Result<FilterTotals, StoreError> {
         let summaries = self.list_sessions(filter)?;
-
-        let mut totals = FilterTotals::default();
-        for summary in &summaries {
-            add_session(&mut totals, &summary.totals);
-        }
-        Ok(totals)
+        Ok(sum_sessions(&summaries))
     }
+}
+
+/// Sums the pieces and values of `summaries`.
+pub(crate) fn sum_sessions(summaries: &[SessionSummary]) -> FilterTotals {
+    let mut totals = FilterTotals::default();
+    for summary in summaries {
+        add_session(&mut totals, &summary.totals);
+    }
+    totals
 }
 
 /// Adds one session's totals, marking the sum incomplete instead of overflowing.

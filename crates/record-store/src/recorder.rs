@@ -34,6 +34,11 @@ impl Records {
         })
     }
 
+    /// Returns the record store, for reading the history on a blocking thread.
+    pub fn store(&self) -> Arc<RecordStore> {
+        self.store.clone()
+    }
+
     /// Stores the start of a session and returns its id with a journal for its frames. Returns
     /// `None`, after logging, when the store cannot be written: the session still runs.
     pub fn begin(&self, target: &SessionTarget) -> Option<(SessionId, Arc<dyn FrameJournal>)> {

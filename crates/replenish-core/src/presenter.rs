@@ -367,7 +367,8 @@ fn line_view(
     }
 }
 
-fn totals_view(totals: &Totals) -> TotalsView {
+/// Formats totals for a totals block: the net change with its sign, and money in yuan to the fen.
+pub fn totals_view(totals: &Totals) -> TotalsView {
     TotalsView {
         line_count: totals.line_count,
         added: totals.added.to_string(),

@@ -147,3 +147,70 @@ pub struct NoticeView {
     /// How many times the same notice has been raised in this session.
     pub count: u64,
 }
+
+/// One stored session as a row of the History screen (补货记录).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryRowView {
+    /// The record store's session id, which the page passes back to open the session.
+    pub session_id: i64,
+    /// The start time in the PC's time zone, e.g. "2024-05-01 14:30:15".
+    pub started_at: String,
+    pub device_no: String,
+    pub device_name: Option<String>,
+    /// The stored outcome in snake_case ("final", "door_failed"), for styling and tests.
+    pub outcome: &'static str,
+    pub outcome_label: Message,
+    pub tone: Tone,
+    /// The server's `msg`, shown verbatim as text.
+    pub server_message: Option<String>,
+    /// The server's record id as text, because it may exceed the integers a JavaScript number
+    /// represents exactly.
+    pub record_id: Option<String>,
+    /// Set when an earlier session already stored the same final list, naming that session.
+    pub duplicate_note: Option<Message>,
+    /// Totals of the stored final list, or `None` when the session stored no final list.
+    pub totals: Option<TotalsView>,
+}
+
+/// The sessions that a History filter selects, newest first, and their totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    /// The newest selected sessions, at most a fixed number, so a long history stays quick to
+    /// show.
+    pub rows: Vec<HistoryRowView>,
+    /// How many sessions the filter selects, which exceeds `rows.len()` when the list was cut.
+    pub session_count: usize,
+    /// Totals over every selected session, including those beyond `rows`.
+    pub totals: TotalsView,
+}
+
+/// One stored session opened from the History screen: its facts and its final list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordView {
+    /// The facts that the session's History row shows.
+    pub summary: HistoryRowView,
+    /// The end time in the PC's time zone, or `None` while running or when the end is unknown.
+    pub ended_at: Option<String>,
+    pub endpoint_host: String,
+    /// The server's `code`.
+    pub code: Option<String>,
+    /// The WebSocket close code.
+    pub close_code: Option<String>,
+    /// A local reason in English, e.g. why the connection dropped, shown verbatim.
+    pub detail: Option<String>,
+    /// The final list, grouped and totalled as the live screen shows it, or `None` when the
+    /// session stored no final list.
+    pub final_list: Option<FinalView>,
+}
+
+/// A choice of the History screen's outcome filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeOption {
+    /// The stored outcome in snake_case, sent back in the filter.
+    pub value: &'static str,
+    pub label: Message,
+}

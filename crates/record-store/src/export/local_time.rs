@@ -1,6 +1,8 @@
 //! Conversion of stored UTC times to the wall-clock time of the export.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, Timelike};
+use chrono::{
+    DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Timelike,
+};
 
 use super::{ExportError, ExportTimeZone};
 
@@ -37,6 +39,29 @@ pub(crate) fn wall_clock(
     Ok(wall.with_nanosecond(0).unwrap_or(wall))
 }
 
+/// Returns the first instant of `date` in `time_zone`, in ms since the Unix epoch. Returns `None`
+/// for an invalid offset, for dates before 1970, and for a day whose first two hours the time zone
+/// skipped, e.g. a day that a zone skipped entirely when it moved across the date line.
+pub(crate) fn start_of_day_ms(date: NaiveDate, time_zone: ExportTimeZone) -> Option<u64> {
+    match time_zone {
+        ExportTimeZone::Local => first_instant(&Local, date),
+        ExportTimeZone::FixedOffset { seconds_east } => {
+            first_instant(&FixedOffset::east_opt(seconds_east)?, date)
+        }
+    }
+}
+
+fn first_instant<Tz: TimeZone>(time_zone: &Tz, date: NaiveDate) -> Option<u64> {
+    let midnight = date.and_hms_opt(0, 0, 0)?;
+    // Where daylight saving time starts at midnight, the clock skips from 00:00 to 01:00, so the
+    // day starts at the first wall-clock time that exists. The search covers two hours, twice the
+    // usual one-hour shift, and a longer gap gives `None`.
+    let first = (0..=8)
+        .map(|quarter| midnight + TimeDelta::minutes(15 * quarter))
+        .find_map(|wall| time_zone.from_local_datetime(&wall).earliest())?;
+    u64::try_from(first.timestamp_millis()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +77,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(wall.to_string(), "2024-05-01 14:30:15");
+    }
+
+    #[test]
+    fn day_starts_at_local_midnight() {
+        let date = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let china = ExportTimeZone::FixedOffset {
+            seconds_east: 28_800,
+        };
+        // 2024-05-01 00:00 in UTC+8 is 2024-04-30 16:00 UTC.
+        assert_eq!(start_of_day_ms(date, china), Some(1_714_492_800_000));
+
+        let before_epoch = NaiveDate::from_ymd_opt(1969, 12, 31).unwrap();
+        assert_eq!(start_of_day_ms(before_epoch, china), None);
     }
 
     #[test]

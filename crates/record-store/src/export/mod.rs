@@ -8,7 +8,7 @@ mod cells;
 mod columns;
 mod csv_file;
 mod labels;
-mod local_time;
+pub(crate) mod local_time;
 mod rows;
 mod xlsx_file;
 
