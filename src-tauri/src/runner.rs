@@ -8,7 +8,7 @@ use record_store::{FinalOutcome, SessionId};
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::event::SessionEvent;
 use replenish_core::presenter::{Presenter, SessionContext};
-use replenish_core::session::{run_journaled_session, SessionConfig};
+use replenish_core::session::{run_journaled_session, FrameJournal, SessionConfig};
 use replenish_core::view::{FinalView, Message, NoticeView, SessionView};
 use tauri::{AppHandle, Emitter};
 use tokio::sync::mpsc;
@@ -101,7 +101,9 @@ impl SessionRunner {
             .as_ref()
             .and_then(|records| records.begin(&target));
         let journal = stored.as_ref().map(|(_, journal)| journal.clone());
-        let record = stored.and_then(|(record_id, _)| Some((self.records.clone()?, record_id)));
+        // The journal's last reference, kept until the ending is stored, holds the session's lock.
+        let record = stored
+            .and_then(|(record_id, journal)| Some((self.records.clone()?, record_id, journal)));
 
         let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
         let config = self.config.clone();
@@ -137,7 +139,7 @@ impl SessionRunner {
         id: u64,
         mut presenter: Presenter,
         mut events: mpsc::Receiver<SessionEvent>,
-        record: Option<(Records, SessionId)>,
+        record: Option<(Records, SessionId, Arc<dyn FrameJournal>)>,
     ) {
         let mut close_code = None;
         while let Some(event) = events.recv().await {
@@ -148,7 +150,9 @@ impl SessionRunner {
                 } => close_code = *code,
                 _ => {}
             }
-            if let (SessionEvent::FinalList(list), Some((records, record_id))) = (&event, &record) {
+            if let (SessionEvent::FinalList(list), Some((records, record_id, _))) =
+                (&event, &record)
+            {
                 let stored = records.store_final(*record_id, list.clone()).await;
                 if let Some(notice) = storage_notice(id, &stored) {
                     emit(&app, NOTICE_EVENT, &notice);
@@ -173,7 +177,7 @@ impl SessionRunner {
         }
 
         info!(phase = presenter.state().phase(), "session events finished");
-        if let Some((records, record_id)) = record {
+        if let Some((records, record_id, _journal)) = record {
             records
                 .end(record_id, presenter.state().clone(), close_code)
                 .await;

@@ -85,6 +85,11 @@ pub enum StoreError {
 /// A failure of the frame journal.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
+    #[error("cannot lock the session file {path}: {source}; check that the folder is writable")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "cannot create the journal folder {path}: {source}. Check that the data folder is writable"
     )]

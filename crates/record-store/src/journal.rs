@@ -23,6 +23,26 @@ pub(crate) const ORPHANED_DIR: &str = "orphaned";
 
 const FILE_PREFIX: &str = "session-";
 const FILE_SUFFIX: &str = ".jsonl";
+const LOCK_SUFFIX: &str = ".lock";
+
+/// Proof that this process runs a session: an exclusive lock on `journal/session-ID.lock`.
+///
+/// Recovery skips a session whose lock another process holds, because that process is alive and
+/// still running it; the operating system releases the lock when a process dies, however it dies.
+#[derive(Debug)]
+pub struct SessionLock {
+    path: PathBuf,
+    file: File,
+}
+
+impl Drop for SessionLock {
+    fn drop(&mut self) {
+        // Removing the file first keeps an ended session from leaving lock files behind; a
+        // process that opened it meanwhile finds the session ended in the database.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
 
 /// The append-only journals of the sessions in progress.
 #[derive(Debug, Clone)]
@@ -147,6 +167,61 @@ impl Journal {
                 Err(JournalError::Remove { path, source })
             }
         }
+    }
+
+    fn lock_path_of(&self, session: SessionId) -> PathBuf {
+        self.dir
+            .join(format!("{FILE_PREFIX}{}{LOCK_SUFFIX}", session.0))
+    }
+
+    /// Takes the lock that marks `session` as running in this process. Hold it until the
+    /// session's ending is stored.
+    pub fn hold(&self, session: SessionId) -> Result<SessionLock, JournalError> {
+        let path = self.lock_path_of(session);
+        let lock_error = |source| JournalError::Lock {
+            path: path.clone(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(lock_error)?;
+        file.try_lock().map_err(|error| match error {
+            fs::TryLockError::WouldBlock => lock_error(std::io::Error::other(
+                "the session is locked by another process",
+            )),
+            fs::TryLockError::Error(source) => lock_error(source),
+        })?;
+        Ok(SessionLock { path, file })
+    }
+
+    /// Returns true when another live process holds the lock of `session`, so the session is
+    /// running there and must not be recovered. A missing or unlockable file counts as not held.
+    pub fn is_held_elsewhere(&self, session: SessionId) -> bool {
+        let Ok(file) = OpenOptions::new()
+            .write(true)
+            .open(self.lock_path_of(session))
+        else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                false
+            }
+            Err(fs::TryLockError::WouldBlock) => true,
+            Err(fs::TryLockError::Error(error)) => {
+                tracing::warn!(session = %session, %error, "cannot test the session lock, treating the session as stopped");
+                false
+            }
+        }
+    }
+
+    /// Removes the lock file of a session that recovery finished, if one was left behind.
+    pub(crate) fn remove_lock(&self, session: SessionId) {
+        let _ = fs::remove_file(self.lock_path_of(session));
     }
 
     /// Lists the sessions that have a journal, in id order. Other files are ignored.

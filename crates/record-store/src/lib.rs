@@ -35,7 +35,7 @@ mod crash_tests;
 
 pub use error::{JournalError, StoreError};
 pub use filter::{Filter, FilterTotals};
-pub use journal::{Journal, JournalEntry};
+pub use journal::{Journal, JournalEntry, SessionLock};
 pub use outcome::Outcome;
 pub use recover::{RecoveredSession, RecoveryReport};
 pub use session::{Ending, NewSession, SessionId};

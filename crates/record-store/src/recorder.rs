@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::{Ending, FinalOutcome, Journal, NewSession, RecordStore, SessionId};
+use crate::{Ending, FinalOutcome, Journal, NewSession, RecordStore, SessionId, SessionLock};
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::model::FinalList;
 use replenish_core::session::FrameJournal;
@@ -50,9 +50,20 @@ impl Records {
         };
         match self.store.begin_session(&session) {
             Ok(id) => {
+                // NOTE: another process that opens the folder between the insert above and this
+                // lock can still take the new session for a crashed one; the window is a few
+                // microseconds wide.
+                let lock = match self.journal.hold(id) {
+                    Ok(lock) => Some(lock),
+                    Err(error) => {
+                        warn!(%id, %error, "session lock not taken, another process may recover this session");
+                        None
+                    }
+                };
                 let journal = SessionJournal {
                     journal: self.journal.clone(),
                     session: id,
+                    _lock: lock,
                 };
                 Some((id, Arc::new(journal)))
             }
@@ -122,6 +133,8 @@ pub enum RecorderError {
 struct SessionJournal {
     journal: Arc<Journal>,
     session: SessionId,
+    /// Held while the session client keeps this journal, which it does until the session ends.
+    _lock: Option<SessionLock>,
 }
 
 impl FrameJournal for SessionJournal {

@@ -43,8 +43,8 @@ pub struct RecoveredSession {
 impl RecordStore {
     /// Finishes every session left in progress, from its journal where there is one.
     ///
-    /// Call it once at start, before [`RecordStore::begin_session`]: a session that runs while
-    /// this executes would be marked `interrupted`.
+    /// Sessions whose [`crate::SessionLock`] another live process holds are running there and are
+    /// skipped, so the app and the command line can share one folder.
     ///
     /// - A journal of a session in progress is replayed through the frame decoder and the session
     ///   state machine. A final list in it is stored with outcome `final`, and a duplicate is
@@ -58,6 +58,10 @@ impl RecordStore {
         let mut report = RecoveryReport::default();
 
         for session in journal.sessions()? {
+            if journal.is_held_elsewhere(session) {
+                tracing::debug!(session = %session, "session runs in another process, not recovered");
+                continue;
+            }
             let progress = {
                 let connection = self.connection();
                 read_progress(&connection, session)
@@ -71,6 +75,7 @@ impl RecordStore {
                 Ok(_) => {
                     let recovered = self.replay(journal, session)?;
                     journal.remove(session)?;
+                    journal.remove_lock(session);
                     report.recovered.push(recovered);
                 }
                 Err(StoreError::SessionNotFound(_)) => {
@@ -87,6 +92,11 @@ impl RecordStore {
         }
 
         for session in self.sessions_in_progress()? {
+            if journal.is_held_elsewhere(session) {
+                tracing::debug!(session = %session, "session runs in another process, not recovered");
+                continue;
+            }
+            journal.remove_lock(session);
             let ending = Ending {
                 outcome: Outcome::Interrupted,
                 server_message: None,

@@ -237,3 +237,52 @@ fn second_recovery_does_nothing() {
     assert_eq!(again.journals_removed, 0);
     assert_eq!(store.totals(&Default::default()).unwrap().line_count, 3);
 }
+
+#[test]
+fn locked_session_is_left_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, journal) = open(dir.path());
+    let journaled = store.begin_session(&new_session(AT)).unwrap();
+    let silent = store.begin_session(&new_session(AT + 1)).unwrap();
+    let journaled_lock = journal.hold(journaled).unwrap();
+    let silent_lock = journal.hold(silent).unwrap();
+    journal
+        .append_at(journaled, DOOR_OPENED_FRAME, AT + 500)
+        .unwrap();
+
+    // A second process opening the same folder sees both sessions as running elsewhere.
+    let (other_store, other_journal) = open(dir.path());
+    let report = other_store.recover(&other_journal).unwrap();
+
+    assert_eq!(report.recovered, Vec::new());
+    for session in [journaled, silent] {
+        let summary = store.load_session(session).unwrap().unwrap().summary;
+        assert_eq!(summary.outcome, Outcome::InProgress, "session {session}");
+    }
+    assert!(
+        journal.path_of(journaled).exists(),
+        "the running session's journal was removed"
+    );
+
+    // Once the locks are released, as when their process dies, recovery finishes both.
+    drop(journaled_lock);
+    drop(silent_lock);
+    let report = other_store.recover(&other_journal).unwrap();
+    assert_eq!(report.recovered.len(), 2);
+    let summary = store.load_session(journaled).unwrap().unwrap().summary;
+    assert_eq!(summary.outcome, Outcome::Interrupted);
+}
+
+#[test]
+fn second_hold_of_a_session_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, journal) = open(dir.path());
+    let session = store.begin_session(&new_session(AT)).unwrap();
+
+    let lock = journal.hold(session).unwrap();
+    assert!(journal.hold(session).is_err());
+    assert!(journal.is_held_elsewhere(session));
+
+    drop(lock);
+    assert!(!journal.is_held_elsewhere(session));
+}

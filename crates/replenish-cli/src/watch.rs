@@ -78,7 +78,9 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
     let records = open_records(records_dir.as_deref(), catalogue);
     let stored = records.as_ref().and_then(|records| records.begin(&target));
     let journal = stored.as_ref().map(|(_, journal)| journal.clone());
-    let record = stored.and_then(|(record_id, _)| Some((records.clone()?, record_id)));
+    // The journal's last reference, kept until the ending is stored, holds the session's lock.
+    let record =
+        stored.and_then(|(record_id, journal)| Some((records.clone()?, record_id, journal)));
     let mut close_code = None;
 
     let cancel = CancellationToken::new();
@@ -108,7 +110,7 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
                     _ => {}
                 }
                 // The final list is committed before it is printed, as in the app.
-                if let (SessionEvent::FinalList(list), Some((records, record_id))) = (&event, &record) {
+                if let (SessionEvent::FinalList(list), Some((records, record_id, _))) = (&event, &record) {
                     if let Err(error) = records.store_final(*record_id, list.clone()).await {
                         warn_line(catalogue, "cli.error.record_not_saved", &error);
                     }
@@ -145,7 +147,7 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
         }
     };
 
-    if let Some((records, record_id)) = record {
+    if let Some((records, record_id, _journal)) = record {
         records.end(record_id, state.clone(), close_code).await;
     }
 
