@@ -23,7 +23,9 @@ function deviceText(row) {
 
 function buildFigures(row) {
   if (!row.totals) {
-    return element("span", { className: "history-figures history-no-list", text: text("ui.history.no_list") });
+    // A duplicate's figures belong to the earlier session that holds the same list.
+    const key = row.duplicateNote ? "ui.history.counted_elsewhere" : "ui.history.no_list";
+    return element("span", { className: "history-figures history-no-list", text: text(key) });
   }
   return element("span", { className: "history-figures" }, [
     figure("ui.figure.added", "history-added", row.totals.added),

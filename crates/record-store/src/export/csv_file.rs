@@ -16,9 +16,9 @@ const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 /// Writes `sessions` as CSV to `writer`, one row per product line, after a header row in
 /// `options.language`.
 ///
-/// Prices and values are the exact decimal text ("6.50000", "84.50000"), times are wall-clock
-/// times in `options.time_zone`, and text that a spreadsheet would run as a formula starts with
-/// `'`. Record ids above 15 digits are exact in the file, but Excel shows them rounded when it
+/// Prices are the exact decimal text ("6.50000") and line values are rounded to the fen
+/// ("84.50"). Times are wall-clock times in `options.time_zone`, and text that a spreadsheet
+/// would run as a formula starts with `'`. Record ids above 15 digits are exact in the file, but Excel shows them rounded when it
 /// opens a CSV. The XLSX export keeps them as text.
 pub fn export_csv(
     sessions: &[StoredSession],
