@@ -104,7 +104,7 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
     }
 
     // The app still watches sessions when the store cannot open (a full or read-only disk), and
-    // the page says that records are not being kept.
+    // the page shows that records are not being kept.
     let records = match Records::open(&folders.records) {
         Ok(records) => Some(records),
         Err(error) => {

@@ -66,7 +66,7 @@ impl SettingsFile {
         }
     }
 
-    /// Loads the settings. A missing file gives the defaults; an unreadable one is logged and
+    /// Loads the settings. A missing file gives the defaults. An unreadable one is logged and
     /// replaced by the defaults, so a damaged file never keeps the app from starting.
     pub fn load(&self) -> Settings {
         let text = match fs::read_to_string(&self.path) {

@@ -23,7 +23,7 @@ function deviceText(row) {
 
 function buildFigures(row) {
   if (!row.totals) {
-    // A duplicate's figures belong to the earlier session that holds the same list.
+    // A duplicate's figures belong to the earlier session that contains the same list.
     const key = row.duplicateNote ? "ui.history.counted_elsewhere" : "ui.history.no_list";
     return element("span", { className: "history-figures history-no-list", text: text(key) });
   }

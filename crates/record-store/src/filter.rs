@@ -30,9 +30,9 @@ pub struct FilterTotals {
     /// Settled pieces removed.
     pub removed: i64,
     pub net: i64,
-    /// Net change valued at cost price, exact.
+    /// Net change valued at cost price: the sum of the line values, each rounded to the fen.
     pub cost_value: Decimal,
-    /// Net change valued at sale price, exact.
+    /// Net change valued at sale price: the sum of the line values, each rounded to the fen.
     pub sale_value: Decimal,
     /// True when a line missed a figure or a sum overflowed, so the sums leave something out.
     pub incomplete: bool,

@@ -27,8 +27,8 @@ const LOCK_SUFFIX: &str = ".lock";
 
 /// Proof that this process runs a session: an exclusive lock on `journal/session-ID.lock`.
 ///
-/// Recovery skips a session whose lock another process holds, because that process is alive and
-/// still running it; the operating system releases the lock when a process dies, however it dies.
+/// Recovery skips a session whose lock another process has taken, because that process is alive
+/// and still running it. The operating system releases the lock when a process dies, however it dies.
 #[derive(Debug)]
 pub struct SessionLock {
     path: PathBuf,
@@ -37,8 +37,8 @@ pub struct SessionLock {
 
 impl Drop for SessionLock {
     fn drop(&mut self) {
-        // Removing the file first keeps an ended session from leaving lock files behind; a
-        // process that opened it meanwhile finds the session ended in the database.
+        // Removing the file first keeps an ended session from leaving lock files behind. A
+        // process that opened the file meanwhile finds the session ended in the database.
         let _ = fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }

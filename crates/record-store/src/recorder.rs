@@ -51,7 +51,7 @@ impl Records {
         match self.store.begin_session(&session) {
             Ok(id) => {
                 // NOTE: another process that opens the folder between the insert above and this
-                // lock can still take the new session for a crashed one; the window is a few
+                // lock can still take the new session for a crashed one. That window is a few
                 // microseconds wide.
                 let lock = match self.journal.hold(id) {
                     Ok(lock) => Some(lock),

@@ -43,7 +43,7 @@ pub struct RecoveredSession {
 impl RecordStore {
     /// Finishes every session left in progress, from its journal where there is one.
     ///
-    /// Sessions whose [`crate::SessionLock`] another live process holds are running there and are
+    /// Sessions whose [`crate::SessionLock`] another live process has taken are running there and are
     /// skipped, so the app and the command line can share one folder.
     ///
     /// - A journal of a session in progress is replayed through the frame decoder and the session

@@ -250,7 +250,7 @@ fn locked_session_is_left_running() {
         .append_at(journaled, DOOR_OPENED_FRAME, AT + 500)
         .unwrap();
 
-    // A second process opening the same folder sees both sessions as running elsewhere.
+    // A second process opening the same folder finds both sessions running elsewhere.
     let (other_store, other_journal) = open(dir.path());
     let report = other_store.recover(&other_journal).unwrap();
 

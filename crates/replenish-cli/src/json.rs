@@ -177,7 +177,7 @@ impl EventSink for JsonSink {
     }
 }
 
-/// The snake_case name of a connect failure kind, for scripts to branch on.
+/// Returns the snake_case name of a connect failure kind, for scripts to branch on.
 fn connect_error_name(kind: ConnectErrorKind) -> &'static str {
     match kind {
         ConnectErrorKind::Refused => "refused",
@@ -190,7 +190,7 @@ fn connect_error_name(kind: ConnectErrorKind) -> &'static str {
     }
 }
 
-/// The snake_case name of the way a connection was lost.
+/// Returns the snake_case name of the way a connection was lost.
 fn lost_cause_name(cause: LostCause) -> &'static str {
     match cause {
         LostCause::ServerClosed => "server_closed",
@@ -201,7 +201,7 @@ fn lost_cause_name(cause: LostCause) -> &'static str {
     }
 }
 
-/// The snake_case name of a protocol error kind.
+/// Returns the snake_case name of a protocol error kind.
 fn protocol_error_name(kind: ProtocolErrorKind) -> &'static str {
     match kind {
         ProtocolErrorKind::NotJson => "not_json",

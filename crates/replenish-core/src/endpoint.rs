@@ -236,8 +236,8 @@ fn parse_endpoint(text: &str) -> Result<Url, FieldError> {
         });
     }
 
-    // The device number and token are added by the app; a second copy in the endpoint would make
-    // the server's choice between them unpredictable, and a fragment is never sent.
+    // The app adds the device number and token, so a second copy in the endpoint would make the
+    // server's choice between them unpredictable. A fragment is never sent at all.
     let has_own_params = url
         .query_pairs()
         .any(|(name, _)| name == "deviceNo" || name == "token");

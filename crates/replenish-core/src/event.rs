@@ -69,7 +69,7 @@ pub enum ConnectErrorKind {
     Tls,
     /// The connection was reset during the handshake.
     Reset,
-    /// The server answered, but not as a WebSocket server.
+    /// The server responded, but not as a WebSocket server.
     NotWebSocket,
     Other,
 }
@@ -81,7 +81,7 @@ pub enum LostCause {
     ServerClosed,
     /// The connection dropped without a close frame.
     Reset,
-    /// The server stopped answering pings.
+    /// The server stopped replying to pings.
     DeadPeer,
     /// The message was larger than the configured limit.
     TooLarge,

@@ -1,8 +1,8 @@
 //! Decoding of one text frame into a typed [`Frame`].
 //!
-//! Objects are read as maps of raw JSON values rather than derived structs, for three reasons:
-//! every scalar must accept both its string and number forms, numbers must keep their exact text,
-//! and unknown fields must be named in the log instead of silently dropped.
+//! Objects are read as maps of raw JSON values rather than derived structs. Every scalar must
+//! accept both its string and number forms, and numbers must keep their exact text. Unknown
+//! fields must also be named in the log instead of silently dropped.
 
 use std::collections::BTreeMap;
 

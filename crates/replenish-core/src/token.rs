@@ -42,9 +42,11 @@ impl Token {
         scrubbed
     }
 
-    /// Returns the raw token, its HTML-escaped form (error pages echo it so) and its percent-encoded forms (as the app sends it, with every
-    /// non-alphanumeric byte encoded, and form-urlencoded), each also with lower-case hex digits,
-    /// longest first so a longer form is replaced before a shorter one inside it.
+    /// Returns every form in which a server may echo the token, longest first, so a longer form
+    /// is replaced before a shorter one inside it. The forms are the raw token, its HTML-escaped
+    /// form (as error pages show it) and three percent-encoded forms: as the app sends it, with
+    /// every non-alphanumeric byte encoded, and form-urlencoded. Each encoded form also appears
+    /// with lower-case hex digits.
     fn echoed_forms(&self) -> Vec<String> {
         let encoded = [
             utf8_percent_encode(&self.0, QUERY_VALUE).to_string(),

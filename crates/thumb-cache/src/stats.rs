@@ -5,14 +5,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct ThumbStats {
     /// HTTP fetches started, one per URL that was found in neither cache.
     pub downloads_started: u64,
-    /// Requests answered from the in-memory LRU.
+    /// Requests served from the in-memory LRU.
     pub memory_hits: u64,
     /// Fetches avoided because the thumbnail was on disk.
     pub disk_hits: u64,
     /// Requests that failed on their own, from a rejected URL or a failed fetch. Requests that
     /// waited for the same fetch or got a remembered failure are not counted again.
     pub failures: u64,
-    /// Requests answered with a remembered failure, without a new fetch.
+    /// Requests that returned a remembered failure, without a new fetch.
     pub remembered_failures: u64,
 }
 

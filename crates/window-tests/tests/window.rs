@@ -521,7 +521,7 @@ async fn broken_pictures_get_placeholder() -> Result<()> {
     window.follow_phases_until("finished").await?;
     window.wait_for_element(".card").await?;
 
-    // The picture that trickles in over 20 s may finish or time out, so it is left out; every
+    // The picture that trickles in over 20 s may finish or time out, so it is left out. Every
     // other card settles on the decoded picture or on the placeholder.
     let states_script = "return Object.fromEntries([...document.querySelectorAll('.card')].map(c => \
         [c.querySelector('.card-name').textContent, c.querySelector('img.card-image')?.dataset.imageState ?? 'none']))";

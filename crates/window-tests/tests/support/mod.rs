@@ -58,7 +58,7 @@ pub async fn start_sim_with(config: SimConfig) -> RunningSim {
         .expect("cabinet-sim starts")
 }
 
-/// The command-line arguments that start a session against `sim` at once.
+/// Returns the command-line arguments that start a session against `sim` at once.
 pub fn session_args(sim: &RunningSim) -> Vec<String> {
     let defaults = SimConfig::default();
     vec![
