@@ -3,6 +3,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::scenario::Scenario;
+use crate::tls::TlsIdentity;
 
 /// Device number the simulator accepts by default.
 pub const DEFAULT_DEVICE_NO: u64 = 181_200_005;
@@ -25,6 +26,8 @@ pub struct SimConfig {
     pub door_open_for: Duration,
     /// Listening address. Port 0 picks a free port.
     pub bind: SocketAddr,
+    /// Certificate and key for `wss://` and `https://`. `None` serves plain `ws://`.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl Default for SimConfig {
@@ -36,6 +39,7 @@ impl Default for SimConfig {
             door_delay: Duration::from_millis(300),
             door_open_for: Duration::from_secs(2),
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tls: None,
         }
     }
 }
@@ -78,6 +82,12 @@ impl SimConfig {
         self.bind = bind;
         self
     }
+
+    /// Serves TLS with `identity`: the endpoint becomes `wss://` and pictures `https://`.
+    pub fn with_tls(mut self, identity: TlsIdentity) -> Self {
+        self.tls = Some(identity);
+        self
+    }
 }
 
 // The token is masked so that a configuration can be logged even when a caller passes a real
@@ -91,6 +101,7 @@ impl fmt::Debug for SimConfig {
             .field("door_delay", &self.door_delay)
             .field("door_open_for", &self.door_open_for)
             .field("bind", &self.bind)
+            .field("tls", &self.tls)
             .finish()
     }
 }

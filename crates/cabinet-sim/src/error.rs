@@ -11,6 +11,10 @@ pub enum SimError {
         source: std::io::Error,
     },
 
+    /// The TLS configuration could not be built from the certificate and key.
+    #[error("failed to set up TLS for the simulator: {0}; check the certificate and key PEM")]
+    Tls(#[from] crate::tls::TlsSetupError),
+
     /// The bound socket did not report its address.
     #[error("failed to read the local address of the simulator socket: {0}")]
     LocalAddr(#[source] std::io::Error),

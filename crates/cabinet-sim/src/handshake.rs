@@ -1,15 +1,19 @@
 //! The WebSocket route: checks `deviceNo` and `token`, then starts a session.
 
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::config::SimConfig;
 use crate::plan::plan;
+use crate::scenario::Scenario;
 use crate::server::AppState;
 use crate::session::Session;
+use crate::upgrade;
+
+/// Redirect target of the redirect scenario: a host under `.invalid`, a top-level domain
+/// that never resolves (RFC 6761), so a client that follows the redirect reaches nothing.
+pub const REDIRECT_LOCATION: &str = "wss://moved.example.invalid/websocket/ssib/replenish";
 
 /// Maximum number of characters of a rejected `deviceNo` echoed in the 400 body.
 const MAX_ECHOED_CHARS: usize = 32;
@@ -103,12 +107,21 @@ fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
 }
 
 /// Handles `GET /websocket/ssib/replenish`.
-pub(crate) async fn upgrade_route(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Response {
-    let device_no = match check_query(query.as_deref(), state.config()) {
+pub(crate) async fn upgrade_route(State(state): State<AppState>, mut request: Request) -> Response {
+    if state.config().scenario == Scenario::Redirect {
+        tracing::info!(
+            location = REDIRECT_LOCATION,
+            "redirecting the WebSocket handshake"
+        );
+        return (
+            StatusCode::FOUND,
+            [(header::LOCATION, REDIRECT_LOCATION)],
+            "the endpoint has moved",
+        )
+            .into_response();
+    }
+
+    let device_no = match check_query(request.uri().query(), state.config()) {
         Ok(device_no) => device_no,
         Err(rejection) => {
             tracing::warn!(
@@ -120,15 +133,28 @@ pub(crate) async fn upgrade_route(
         }
     };
 
-    let upgrade = match upgrade {
+    let upgrade = match upgrade::accept(&mut request) {
         Ok(upgrade) => upgrade,
         Err(rejection) => {
-            tracing::warn!(%rejection, "rejected a request that is not a WebSocket handshake");
+            tracing::warn!(
+                reason = rejection.message(),
+                "rejected a request that is not a WebSocket handshake"
+            );
             return rejection.into_response();
         }
     };
 
-    upgrade.on_upgrade(move |socket| async move {
+    let response = upgrade.response();
+    let sessions = state.sessions().clone();
+    tokio::spawn(sessions.track_future(async move {
+        let socket = match upgrade.into_socket().await {
+            Ok(socket) => socket,
+            Err(error) => {
+                tracing::warn!(%error, "WebSocket upgrade did not complete");
+                return;
+            }
+        };
+
         let index = state.log().open(device_no);
         tracing::info!(
             connection = index,
@@ -137,10 +163,11 @@ pub(crate) async fn upgrade_route(
             "WebSocket session started"
         );
 
-        let steps = plan(state.config(), state.image_base());
+        let steps = plan(state.config(), state.image_base(), index);
         let session = Session::new(socket, state.log().clone(), index, state.cancel_token());
-        state.sessions().track_future(session.play(steps)).await;
-    })
+        session.play(steps).await;
+    }));
+    response
 }
 
 #[cfg(test)]

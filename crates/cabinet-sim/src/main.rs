@@ -83,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
         door_delay: Duration::from_millis(args.door_delay_ms),
         door_open_for: args.door_open_secs,
         bind: SocketAddr::new(args.bind, args.port),
+        tls: None,
     };
     let stop_signal = StopSignal::install()?;
     let sim = cabinet_sim::start(config)

@@ -63,6 +63,25 @@ impl ConnectionLog {
         self.reports.borrow().clone()
     }
 
+    pub(crate) fn count(&self) -> usize {
+        self.reports.borrow().len()
+    }
+
+    /// Waits until at least `count` connections exist, or `timeout` passes.
+    pub(crate) async fn wait_count(&self, count: usize, timeout: Duration) -> bool {
+        let mut receiver = self.reports.subscribe();
+        let reached = async {
+            receiver
+                .wait_for(|reports| reports.len() >= count)
+                .await
+                .is_ok()
+        };
+
+        tokio::time::timeout(timeout, reached)
+            .await
+            .unwrap_or(false)
+    }
+
     /// Waits until connection `index` exists and has ended, or `timeout` passes.
     pub(crate) async fn wait_ended(
         &self,

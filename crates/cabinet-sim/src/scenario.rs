@@ -36,9 +36,41 @@ pub enum Scenario {
     BrokenImages,
     /// Like three-drinks, but one product's name and category contain HTML markup.
     HtmlName,
+    /// First connection: door opened, then Close 1011 (internal error) after `door_open_for`.
+    /// Every later connection plays three-drinks.
+    DropOnce1011,
+    /// First connection: door opened, then a TCP reset (RST, no Close frame) after
+    /// `door_open_for`. Every later connection plays three-drinks.
+    ResetOnce,
+    /// Every connection: door opened, then Close 1008 (policy violation) after `door_open_for`.
+    Close1008Always,
+    /// The handshake completes, then nothing is sent; pings get their Pong.
+    Silent,
+    /// Door opened, then the simulator stops reading the socket, so pings go unanswered.
+    SilentNoPong,
+    /// The handshake gets 302 Found to another host, never with 101.
+    Redirect,
+    /// Door opened, a text frame whose bytes are not UTF-8, then the three drinks.
+    InvalidUtf8,
+    /// Door opened, binary frames (one contains a valid empty final list), then the three drinks.
+    BinaryFrames,
+    /// Door opened, one 100 MiB text message, then the three drinks.
+    HugeFrame,
+    /// Door opened, JSON nested 100 000 levels deep, then the three drinks.
+    DeepNesting,
+    /// 10 000 frames of an unknown type or malformed, sent at once, then door and the three
+    /// drinks.
+    Flood,
+    /// Door opened, then the three drinks with a product name of 10 000 characters.
+    LongNames,
+    /// Door opened, then the three drinks named with control and invisible characters.
+    ControlChars,
+    /// Door opened, then a final list with quantities such as 1e9 and -5 and prices such as
+    /// "NaN" and "Infinity".
+    AbsurdNumbers,
 }
 
-const ALL: [Scenario; 12] = [
+const ALL: [Scenario; 26] = [
     Scenario::ThreeDrinks,
     Scenario::DoorFailed,
     Scenario::Empty,
@@ -51,6 +83,20 @@ const ALL: [Scenario; 12] = [
     Scenario::MalformedFrames,
     Scenario::BrokenImages,
     Scenario::HtmlName,
+    Scenario::DropOnce1011,
+    Scenario::ResetOnce,
+    Scenario::Close1008Always,
+    Scenario::Silent,
+    Scenario::SilentNoPong,
+    Scenario::Redirect,
+    Scenario::InvalidUtf8,
+    Scenario::BinaryFrames,
+    Scenario::HugeFrame,
+    Scenario::DeepNesting,
+    Scenario::Flood,
+    Scenario::LongNames,
+    Scenario::ControlChars,
+    Scenario::AbsurdNumbers,
 ];
 
 impl Scenario {
@@ -69,6 +115,20 @@ impl Scenario {
             Scenario::MalformedFrames => "malformed-frames",
             Scenario::BrokenImages => "broken-images",
             Scenario::HtmlName => "html-name",
+            Scenario::DropOnce1011 => "drop-once-1011",
+            Scenario::ResetOnce => "reset-once",
+            Scenario::Close1008Always => "close-1008-always",
+            Scenario::Silent => "silent",
+            Scenario::SilentNoPong => "silent-no-pong",
+            Scenario::Redirect => "redirect",
+            Scenario::InvalidUtf8 => "invalid-utf8",
+            Scenario::BinaryFrames => "binary-frames",
+            Scenario::HugeFrame => "huge-frame",
+            Scenario::DeepNesting => "deep-nesting",
+            Scenario::Flood => "flood",
+            Scenario::LongNames => "long-names",
+            Scenario::ControlChars => "control-chars",
+            Scenario::AbsurdNumbers => "absurd-numbers",
         }
     }
 
@@ -98,6 +158,28 @@ impl Scenario {
             Scenario::MalformedFrames => "door opened, invalid frames, then the three drinks",
             Scenario::BrokenImages => "door opened, then lines whose pictures are broken",
             Scenario::HtmlName => "three drinks, one named with HTML markup",
+            Scenario::DropOnce1011 => {
+                "first connection: door opened, then Close 1011; later ones: three drinks"
+            }
+            Scenario::ResetOnce => {
+                "first connection: door opened, then a TCP reset; later ones: three drinks"
+            }
+            Scenario::Close1008Always => "every connection: door opened, then Close 1008",
+            Scenario::Silent => "handshake, then nothing; pings are answered",
+            Scenario::SilentNoPong => "door opened, then pings go unanswered (dead peer)",
+            Scenario::Redirect => "handshake answered with 302 Found to another host",
+            Scenario::InvalidUtf8 => "door opened, a text frame that is not UTF-8, three drinks",
+            Scenario::BinaryFrames => "door opened, binary frames, then the three drinks",
+            Scenario::HugeFrame => "door opened, one 100 MiB text message, three drinks",
+            Scenario::DeepNesting => "door opened, JSON nested 100000 deep, three drinks",
+            Scenario::Flood => "10000 invalid frames at once, then door and three drinks",
+            Scenario::LongNames => "door opened, three drinks, one name 10000 characters long",
+            Scenario::ControlChars => {
+                "door opened, three drinks named with NUL, U+202E and zero-width characters"
+            }
+            Scenario::AbsurdNumbers => {
+                "door opened, a list with quantities like 1e9 and -5 and prices like \"NaN\""
+            }
         }
     }
 

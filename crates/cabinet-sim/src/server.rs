@@ -17,6 +17,7 @@ use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::handshake::upgrade_route;
 use crate::images::{prerender_all, serve_image, IMAGE_ROUTE_PREFIX};
+use crate::listener::SimListener;
 use crate::report::{ConnectionLog, ConnectionReport};
 
 /// Path of the WebSocket endpoint, as on the vendor's server.
@@ -98,7 +99,18 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(SimError::LocalAddr)?;
-    let http_base = format!("http://{}", connectable(addr));
+    let http_scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let http_base = format!("{http_scheme}://{}", connectable(addr));
+    let listener = match &config.tls {
+        Some(identity) => {
+            SimListener::tls(listener, identity.server_config()?).map_err(SimError::LocalAddr)?
+        }
+        None => SimListener::plain(listener),
+    };
 
     prerender_pictures_once();
 
@@ -188,12 +200,18 @@ impl RunningSim {
         self.addr
     }
 
-    /// WebSocket URL without query, e.g. `ws://127.0.0.1:43117/websocket/ssib/replenish`.
+    /// WebSocket URL without query, e.g. `ws://127.0.0.1:43117/websocket/ssib/replenish`, or
+    /// `wss://` when the simulator serves TLS.
     pub fn ws_endpoint(&self) -> String {
-        format!("ws://{}{WS_PATH}", connectable(self.addr))
+        let scheme = if self.config().tls.is_some() {
+            "wss"
+        } else {
+            "ws"
+        };
+        format!("{scheme}://{}{WS_PATH}", connectable(self.addr))
     }
 
-    /// Base URL of the HTTP routes, e.g. `http://127.0.0.1:43117`.
+    /// Base URL of the HTTP routes, e.g. `http://127.0.0.1:43117`, or `https://` with TLS.
     pub fn http_base(&self) -> String {
         self.http_base.clone()
     }
@@ -206,6 +224,18 @@ impl RunningSim {
     /// Reports of every accepted WebSocket, in the order they were accepted.
     pub fn connections(&self) -> Vec<ConnectionReport> {
         self.state.log().snapshot()
+    }
+
+    /// Number of WebSocket connections accepted so far. A client that reconnects adds one per
+    /// connection; rejected handshakes do not count.
+    pub fn connection_count(&self) -> usize {
+        self.state.log().count()
+    }
+
+    /// Waits until at least `count` WebSocket connections have been accepted. Returns false if
+    /// that has not happened within `timeout`.
+    pub async fn wait_for_connections(&self, count: usize, timeout: Duration) -> bool {
+        self.state.log().wait_count(count, timeout).await
     }
 
     /// Number of requests an image path received, 404s included. Takes a path such as

@@ -2,12 +2,17 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::time::{sleep_until, timeout, Instant};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_util::sync::CancellationToken;
 
+use crate::large_frame::stream_large_text;
 use crate::plan::Step;
 use crate::report::ConnectionLog;
+use crate::upgrade::SimSocket;
 
 /// How long the simulator waits for the client's Close after its last frame before it
 /// closes the connection itself with 1000.
@@ -44,14 +49,14 @@ impl Drop for EndMark {
 /// One accepted WebSocket connection.
 pub(crate) struct Session {
     // Declared before `end_mark`, so the socket is closed before the report shows `ended`.
-    socket: WebSocket,
+    socket: SimSocket,
     end_mark: EndMark,
     cancel: CancellationToken,
 }
 
 impl Session {
     pub(crate) fn new(
-        socket: WebSocket,
+        socket: SimSocket,
         log: ConnectionLog,
         index: usize,
         cancel: CancellationToken,
@@ -77,6 +82,12 @@ impl Session {
             let flow = match step {
                 Step::Pause(duration) => self.listen_for(duration).await,
                 Step::Send(message) => self.send(message).await,
+                Step::SendBurst(messages) => self.send_burst(messages).await,
+                Step::SendLargeText(bytes) => self.send_large_text(bytes).await,
+                Step::Close { code, reason } => {
+                    self.close_from_server(code, reason).await;
+                    Flow::Ended
+                }
                 Step::DropConnection => {
                     tracing::info!(
                         connection = self.index(),
@@ -84,6 +95,11 @@ impl Session {
                     );
                     return;
                 }
+                Step::ResetConnection => {
+                    self.reset();
+                    return;
+                }
+                Step::StopReading(duration) => self.stop_reading_for(duration).await,
             };
             if flow == Flow::Ended {
                 return;
@@ -116,6 +132,82 @@ impl Session {
         }
     }
 
+    /// Queues all messages, then flushes once, so they leave as fast as the socket takes them.
+    async fn send_burst(&mut self, messages: Vec<Message>) -> Flow {
+        let index = self.index();
+        let count = messages.len();
+        tracing::info!(connection = index, count, "sending a burst of frames");
+
+        for message in messages {
+            if let Err(error) = self.socket.feed(message).await {
+                tracing::warn!(connection = index, %error, "failed to send a frame of a burst; ending the session");
+                return Flow::Ended;
+            }
+            self.log().update(index, |report| report.frames_sent += 1);
+        }
+        if let Err(error) = self.socket.flush().await {
+            tracing::warn!(connection = index, %error, "failed to flush a burst; ending the session");
+            return Flow::Ended;
+        }
+        Flow::Continue
+    }
+
+    /// Streams one text message of `bytes` bytes, written straight to the connection in
+    /// small pieces instead of being built in memory first.
+    async fn send_large_text(&mut self, bytes: u64) -> Flow {
+        let index = self.index();
+        tracing::info!(connection = index, bytes, "streaming a large text message");
+
+        // Frames queued in the WebSocket layer must leave before the raw bytes.
+        if let Err(error) = self.socket.flush().await {
+            tracing::warn!(connection = index, %error, "failed to flush before a large message");
+            return Flow::Ended;
+        }
+        match stream_large_text(self.socket.get_mut(), bytes).await {
+            Ok(()) => {
+                self.log().update(index, |report| report.frames_sent += 1);
+                Flow::Continue
+            }
+            Err(error) => {
+                tracing::warn!(connection = index, %error, "failed to stream a large message; ending the session");
+                Flow::Ended
+            }
+        }
+    }
+
+    /// Sets SO_LINGER to 0, so that dropping the socket sends a TCP reset (RST) instead of a
+    /// FIN, as a crashed proxy or a NAT timeout does.
+    fn reset(&mut self) {
+        let index = self.index();
+        match self.socket.get_ref().tcp().set_zero_linger() {
+            Ok(()) => tracing::info!(connection = index, "resetting the TCP connection"),
+            Err(error) => {
+                tracing::warn!(connection = index, %error, "failed to set SO_LINGER 0; the connection ends with a FIN instead of a reset")
+            }
+        }
+    }
+
+    /// Holds the connection without reading it for `duration`. The WebSocket layer sends a
+    /// Pong only while it reads, so the client's pings go unanswered, as with a dead peer.
+    async fn stop_reading_for(&mut self, duration: Duration) -> Flow {
+        tracing::info!(
+            connection = self.index(),
+            ?duration,
+            "no longer reading the socket; pings go unanswered"
+        );
+
+        tokio::select! {
+            () = tokio::time::sleep(duration) => {
+                tracing::info!(connection = self.index(), "silence over; dropping the TCP connection");
+                Flow::Ended
+            }
+            () = self.cancel.cancelled() => {
+                self.close_from_server(GOING_AWAY, "simulator shutting down").await;
+                Flow::Ended
+            }
+        }
+    }
+
     /// Reads the socket for `duration`, so that the WebSocket layer replies to pings and a
     /// Close is noticed.
     async fn listen_for(&mut self, duration: Duration) -> Flow {
@@ -128,7 +220,7 @@ impl Session {
                     self.close_from_server(GOING_AWAY, "simulator shutting down").await;
                     return Flow::Ended;
                 }
-                received = self.socket.recv() => {
+                received = self.socket.next() => {
                     if self.handle_received(received).await == Flow::Ended {
                         return Flow::Ended;
                     }
@@ -137,7 +229,10 @@ impl Session {
         }
     }
 
-    async fn handle_received(&mut self, received: Option<Result<Message, axum::Error>>) -> Flow {
+    async fn handle_received(
+        &mut self,
+        received: Option<Result<Message, tungstenite::Error>>,
+    ) -> Flow {
         let index = self.index();
 
         match received {
@@ -148,7 +243,7 @@ impl Session {
                 tracing::debug!(connection = index, "ping received");
                 Flow::Continue
             }
-            Some(Ok(Message::Pong(_))) => Flow::Continue,
+            Some(Ok(Message::Pong(_) | Message::Frame(_))) => Flow::Continue,
             Some(Ok(Message::Text(_) | Message::Binary(_))) => {
                 tracing::debug!(
                     connection = index,
@@ -177,7 +272,7 @@ impl Session {
 
     fn record_client_close(&self, frame: Option<CloseFrame>) {
         let (code, reason) = match frame {
-            Some(frame) => (frame.code, frame.reason.as_str().to_owned()),
+            Some(frame) => (u16::from(frame.code), frame.reason.as_str().to_owned()),
             None => (NO_STATUS_CODE, String::new()),
         };
         tracing::info!(connection = self.index(), code, %reason, "client sent Close");
@@ -191,7 +286,7 @@ impl Session {
     /// Sends Close and waits briefly for the client's reply, which is not recorded.
     async fn close_from_server(&mut self, code: u16, reason: &'static str) {
         let frame = CloseFrame {
-            code,
+            code: CloseCode::from(code),
             reason: reason.into(),
         };
         if let Err(error) = self.socket.send(Message::Close(Some(frame))).await {
@@ -203,7 +298,7 @@ impl Session {
 
     /// Reads until the peer ends the connection, so that the queued Close reply is flushed.
     async fn finish_closing_handshake(&mut self) {
-        let drain = async { while let Some(Ok(_)) = self.socket.recv().await {} };
+        let drain = async { while let Some(Ok(_)) = self.socket.next().await {} };
         if timeout(CLOSE_HANDSHAKE_TIMEOUT, drain).await.is_err() {
             tracing::debug!(connection = self.index(), "closing handshake timed out");
         }
