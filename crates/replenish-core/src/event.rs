@@ -39,7 +39,9 @@ pub enum SessionEvent {
         /// The library's message in English, for logs.
         reason: String,
     },
-    /// The server responded to the handshake with an HTTP status other than 101.
+    /// The server responded to the handshake with an HTTP status other than 101. For a redirect
+    /// (3xx) with a `Location`, `body_excerpt` is that location, because redirects are never
+    /// followed.
     HandshakeRejected { status: u16, body_excerpt: String },
     /// No door frame arrived within the configured wait.
     DoorTimedOut { waited_secs: u64 },
@@ -50,6 +52,21 @@ pub enum SessionEvent {
         /// The server's close reason, or the library's message in English.
         reason: String,
     },
+    /// The connection dropped before the session ended and the client will connect again at
+    /// `retry_at_ms` (ms since the Unix epoch), `delay_ms` from now.
+    Interrupted {
+        cause: LostCause,
+        close_code: Option<u16>,
+        /// The server's close reason, or the library's message in English.
+        reason: String,
+        /// The number of the coming reconnect attempt, from 1.
+        next_attempt: u32,
+        max_attempts: u32,
+        delay_ms: u64,
+        retry_at_ms: u64,
+    },
+    /// The wait after an interruption is over and the client is connecting again.
+    Reconnecting { attempt: u32, max_attempts: u32 },
     /// The user cancelled the session.
     Cancelled,
     /// The client closed the connection after the session ended, with this close code.
@@ -65,12 +82,30 @@ pub enum ConnectErrorKind {
     TimedOut,
     /// The host name could not be resolved.
     Dns,
-    /// The TLS handshake failed: an untrusted, expired or wrong-host certificate.
+    /// The TLS handshake failed for a reason other than the server's certificate, such as no
+    /// common protocol version or a plain server on a `wss://` port.
     Tls,
+    /// The TLS handshake failed because the server's certificate was rejected.
+    Certificate(CertificateProblem),
     /// The connection was reset during the handshake.
     Reset,
     /// The server responded, but not as a WebSocket server.
     NotWebSocket,
+    Other,
+}
+
+/// The reason the server's TLS certificate was rejected, from rustls's `CertificateError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// No trusted root issued it: self-signed, or issued by a CA (such as a company proxy's)
+    /// that this computer does not trust.
+    UnknownIssuer,
+    /// It has expired. `not_after_unix` is the end of its validity, in seconds since the Unix
+    /// epoch, when rustls reports it.
+    Expired { not_after_unix: Option<u64> },
+    /// It was issued for other host names than the endpoint's.
+    WrongHost,
+    /// Any other reason: not valid yet, revoked, a bad signature, a wrong key usage.
     Other,
 }
 
@@ -85,6 +120,8 @@ pub enum LostCause {
     DeadPeer,
     /// The message was larger than the configured limit.
     TooLarge,
+    /// A reconnect attempt could not open a connection.
+    Unreachable,
     Other,
 }
 
@@ -97,4 +134,21 @@ pub enum ProtocolErrorKind {
     MissingField,
     InvalidField,
     Binary,
+    /// A text frame whose bytes are not UTF-8.
+    NotUtf8,
+}
+
+impl ProtocolErrorKind {
+    /// The kind in plain English, for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtocolErrorKind::NotJson => "frame is not JSON",
+            ProtocolErrorKind::NotAnObject => "frame is not a JSON object",
+            ProtocolErrorKind::MissingType => "frame has no type",
+            ProtocolErrorKind::MissingField => "frame lacks a required field",
+            ProtocolErrorKind::InvalidField => "frame has an invalid field",
+            ProtocolErrorKind::Binary => "binary frame",
+            ProtocolErrorKind::NotUtf8 => "text frame is not UTF-8",
+        }
+    }
 }

@@ -5,14 +5,55 @@
 
 use std::collections::HashMap;
 
-use crate::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
+use crate::connect_message;
+use crate::display_text::clean;
+use crate::event::{LostCause, ProtocolErrorKind, SessionEvent};
 use crate::model::{FinalList, PricingUnit, ProductLine};
 use crate::money::{format_amount, format_price, format_signed};
 use crate::state::{FailureReason, SessionState};
 use crate::summary::{summarize, LineFigures, Totals};
 use crate::view::{
-    CabinetView, FinalView, LineView, Message, NoticeView, SessionView, Tone, TotalsView,
+    CabinetView, FinalView, LineView, Message, NoticeView, ReconnectView, SessionView, Tone,
+    TotalsView,
 };
+
+/// Counts the lines whose name, category or aisle had characters removed or cut for showing.
+fn lines_shown_cleaned(list: &FinalList) -> usize {
+    list.lines
+        .iter()
+        .filter(|line| {
+            clean(&line.name).1
+                || clean(&line.aisle_no).1
+                || line
+                    .type_name
+                    .as_deref()
+                    .is_some_and(|category| clean(category).1)
+        })
+        .count()
+}
+
+/// How often one notice was raised, and the count last sent to the page.
+#[derive(Debug)]
+struct NoticeCount {
+    message: Message,
+    seen: u64,
+    sent: u64,
+}
+
+/// True for 1, 2, 5, 10, 20, 50, 100 and so on.
+fn is_round_count(count: u64) -> bool {
+    let mut scale = 1;
+    while scale <= count {
+        if count == scale || count == 2 * scale || count == 5 * scale {
+            return true;
+        }
+        match scale.checked_mul(10) {
+            Some(next) => scale = next,
+            None => return false,
+        }
+    }
+    false
+}
 
 /// Shown in place of a figure that was missing or invalid.
 const MISSING: &str = "—";
@@ -33,7 +74,10 @@ pub struct SessionContext {
 pub struct ScreenUpdate {
     pub session: Option<SessionView>,
     pub final_list: Option<FinalView>,
-    pub notice: Option<NoticeView>,
+    /// Notices raised or recounted by this event. A notice that repeats is sent again only at
+    /// counts 1, 2, 5, 10, 20, 50 and so on, and once more with its final count when the session
+    /// ends, so a flood of bad frames costs the page a few dozen updates, not thousands.
+    pub notices: Vec<NoticeView>,
 }
 
 /// Follows one session's events and keeps its current view.
@@ -43,7 +87,9 @@ pub struct Presenter {
     server_message: Option<String>,
     record_id: Option<String>,
     revision: u64,
-    notice_counts: HashMap<(&'static str, String), u64>,
+    notice_counts: HashMap<(&'static str, String), NoticeCount>,
+    /// Reconnect attempts started in this session.
+    reconnects: u32,
 }
 
 impl Presenter {
@@ -56,6 +102,7 @@ impl Presenter {
             record_id: None,
             revision: 0,
             notice_counts: HashMap::new(),
+            reconnects: 0,
         }
     }
 
@@ -84,11 +131,19 @@ impl Presenter {
                 message: Some(message),
                 ..
             } => {
-                self.server_message = Some(message.clone());
+                self.server_message = Some(clean(message).0.into_owned());
             }
             SessionEvent::FinalList(list) => {
                 self.record_id = list.record_id.map(|id| id.to_string());
                 update.final_list = Some(final_view(self.context.session_id, list, image_url));
+                let cleaned = lines_shown_cleaned(list);
+                if cleaned > 0 {
+                    update.notices.extend(self.notice(
+                        "notice.names_cleaned",
+                        "count",
+                        &cleaned.to_string(),
+                    ));
+                }
             }
             SessionEvent::ProtocolError { kind, .. } => {
                 let key = match kind {
@@ -98,11 +153,17 @@ impl Presenter {
                     ProtocolErrorKind::MissingField => "notice.protocol.missing_field",
                     ProtocolErrorKind::InvalidField => "notice.protocol.invalid_field",
                     ProtocolErrorKind::Binary => "notice.protocol.binary",
+                    ProtocolErrorKind::NotUtf8 => "notice.protocol.not_utf8",
                 };
-                update.notice = Some(self.notice(key, "kind", ""));
+                update.notices.extend(self.notice(key, "kind", ""));
             }
             SessionEvent::UnknownType { type_name } => {
-                update.notice = Some(self.notice("notice.unknown_type", "type", type_name));
+                update
+                    .notices
+                    .extend(self.notice("notice.unknown_type", "type", type_name));
+            }
+            SessionEvent::Reconnecting { attempt, .. } => {
+                self.reconnects = *attempt;
             }
             _ => {}
         }
@@ -112,22 +173,55 @@ impl Presenter {
             self.state = next;
             self.revision += 1;
             update.session = Some(self.session_view());
+            if self.state.is_ended() {
+                update.notices.extend(self.unsent_counts());
+            }
         }
         update
     }
 
-    /// Counts repeats of the same notice so the page can show one entry with a count.
-    fn notice(&mut self, key: &'static str, slot: &'static str, value: &str) -> NoticeView {
-        let count = self
+    /// Counts repeats of the same notice so the page can show one entry with a count. Returns
+    /// the notice when its count is worth sending now.
+    fn notice(&mut self, key: &'static str, slot: &'static str, value: &str) -> Option<NoticeView> {
+        let entry = self
             .notice_counts
             .entry((key, value.to_owned()))
-            .or_insert(0);
-        *count += 1;
-        NoticeView {
-            session_id: self.context.session_id,
-            message: Message::new(key).arg(slot, value),
-            count: *count,
+            .or_insert_with(|| NoticeCount {
+                message: Message::new(key).arg(slot, value),
+                seen: 0,
+                sent: 0,
+            });
+        entry.seen += 1;
+        if !is_round_count(entry.seen) {
+            return None;
         }
+
+        entry.sent = entry.seen;
+        Some(NoticeView {
+            session_id: self.context.session_id,
+            message: entry.message.clone(),
+            count: entry.seen,
+        })
+    }
+
+    /// The notices whose latest count has not been sent, with that count.
+    fn unsent_counts(&mut self) -> Vec<NoticeView> {
+        let session_id = self.context.session_id;
+        let mut unsent: Vec<NoticeView> = self
+            .notice_counts
+            .iter_mut()
+            .filter(|(_, count)| count.sent != count.seen)
+            .map(|(_, count)| {
+                count.sent = count.seen;
+                NoticeView {
+                    session_id,
+                    message: count.message.clone(),
+                    count: count.seen,
+                }
+            })
+            .collect();
+        unsent.sort_by(|a, b| a.message.key.cmp(b.message.key));
+        unsent
     }
 
     /// Builds the banner for the current state.
@@ -148,6 +242,11 @@ impl Presenter {
             endpoint: self.context.endpoint.clone(),
             can_cancel: !self.state.is_ended(),
             ended: self.state.is_ended(),
+            reconnect: None,
+            can_retry: matches!(
+                self.state,
+                SessionState::Failed(_) | SessionState::ConnectionLost { .. }
+            ),
         };
 
         match &self.state {
@@ -186,6 +285,49 @@ impl Presenter {
                 view.tone = Tone::Warning;
                 view.next_step = Some(Message::new("next.cancelled"));
             }
+            SessionState::Interrupted {
+                cause,
+                close_code,
+                reason,
+                next_attempt,
+                max_attempts,
+                retry_at_ms,
+                ..
+            } => {
+                view.title = Message::new("session.interrupted");
+                view.tone = Tone::Warning;
+                view.detail = Some(lost_detail(*cause, *close_code, reason));
+                view.reconnect = Some(ReconnectView {
+                    attempt: *next_attempt,
+                    max_attempts: *max_attempts,
+                    retry_at_ms: Some(*retry_at_ms),
+                    countdown: Message::new("session.reconnect.countdown")
+                        .arg("attempt", next_attempt.to_string())
+                        .arg("max", max_attempts.to_string()),
+                });
+                view.server_message = self.server_message.clone();
+            }
+            SessionState::Reconnecting {
+                attempt,
+                max_attempts,
+                ..
+            } => {
+                view.title = Message::new("session.interrupted");
+                view.tone = Tone::Warning;
+                view.detail = Some(
+                    Message::new("session.detail.reconnecting")
+                        .arg("endpoint", &self.context.endpoint_host),
+                );
+                view.reconnect = Some(ReconnectView {
+                    attempt: *attempt,
+                    max_attempts: *max_attempts,
+                    retry_at_ms: None,
+                    countdown: Message::new("session.reconnect.connecting")
+                        .arg("attempt", attempt.to_string())
+                        .arg("max", max_attempts.to_string()),
+                });
+                view.server_message = self.server_message.clone();
+            }
             SessionState::ConnectionLost {
                 cause,
                 close_code,
@@ -194,7 +336,12 @@ impl Presenter {
                 view.title = Message::new("session.connection_lost");
                 view.tone = Tone::Error;
                 view.detail = Some(lost_detail(*cause, *close_code, reason));
-                view.next_step = Some(Message::new("next.connection_lost"));
+                view.next_step = Some(match self.reconnects {
+                    0 => Message::new("next.connection_lost"),
+                    tried => {
+                        Message::new("next.reconnects_used_up").arg("count", tried.to_string())
+                    }
+                });
             }
         }
         view
@@ -213,23 +360,22 @@ impl Presenter {
                 view.next_step = Some(Message::new("next.failure"));
             }
             FailureReason::ConnectFailed { kind, reason } => {
-                view.detail = Some(connect_failed_detail(
-                    *kind,
-                    reason,
-                    &self.context.endpoint_host,
-                ));
-                view.next_step = Some(Message::new("next.connect_failed"));
+                let (detail, next_step) =
+                    connect_message::connect_failed(*kind, reason, &self.context.endpoint_host);
+                view.detail = Some(detail);
+                view.next_step = Some(next_step);
             }
             FailureReason::HandshakeRejected {
                 status,
                 body_excerpt,
             } => {
-                view.detail = Some(
-                    Message::new("session.detail.handshake_rejected")
-                        .arg("status", status.to_string())
-                        .arg("body", body_excerpt),
+                let (detail, next_step) = connect_message::handshake_rejected(
+                    *status,
+                    body_excerpt,
+                    &self.context.endpoint_host,
                 );
-                view.next_step = Some(Message::new("next.handshake_rejected"));
+                view.detail = Some(detail);
+                view.next_step = Some(next_step);
             }
             FailureReason::DoorTimedOut { waited_secs } => {
                 view.detail = Some(
@@ -240,23 +386,6 @@ impl Presenter {
             }
         }
     }
-}
-
-/// Describes a failed connect in the user's words. Only an unrecognized failure shows the
-/// library's English message.
-fn connect_failed_detail(kind: ConnectErrorKind, reason: &str, endpoint_host: &str) -> Message {
-    let key = match kind {
-        ConnectErrorKind::Refused => "session.detail.connect.refused",
-        ConnectErrorKind::TimedOut => "session.detail.connect.timed_out",
-        ConnectErrorKind::Dns => "session.detail.connect.dns",
-        ConnectErrorKind::Tls => "session.detail.connect.tls",
-        ConnectErrorKind::Reset => "session.detail.connect.reset",
-        ConnectErrorKind::NotWebSocket => "session.detail.connect.not_websocket",
-        ConnectErrorKind::Other => {
-            return Message::new("session.detail.connect_failed").arg("error", reason)
-        }
-    };
-    Message::new(key).arg("endpoint", endpoint_host)
 }
 
 /// Describes how a connection was lost. The server's own close reason is shown as sent.
@@ -270,6 +399,9 @@ fn lost_detail(cause: LostCause, close_code: Option<u16>, reason: &str) -> Messa
         }
         (LostCause::DeadPeer, _) => Message::new("session.detail.lost.dead_peer"),
         (LostCause::TooLarge, _) => Message::new("session.detail.lost.too_large"),
+        (LostCause::Unreachable, _) => {
+            Message::new("session.detail.lost.unreachable").arg("error", reason)
+        }
         (LostCause::Other, _) => Message::new("session.detail.lost.other").arg("error", reason),
     }
 }
@@ -340,9 +472,12 @@ fn line_view(
     LineView {
         key,
         product_id: count(line.product_id),
-        name: line.name.clone(),
-        category: line.type_name.clone(),
-        aisle_no: line.aisle_no.clone(),
+        name: clean(&line.name).0.into_owned(),
+        category: line
+            .type_name
+            .as_deref()
+            .map(|category| clean(category).0.into_owned()),
+        aisle_no: clean(&line.aisle_no).0.into_owned(),
         image_url: line.thumb_image.as_deref().and_then(&mut *image_url),
         added: count(line.settled_added()),
         added_first_count: line.first_added_if_revised().map(|value| value.to_string()),

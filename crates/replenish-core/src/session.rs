@@ -1,8 +1,10 @@
-//! The session client: one WebSocket connection from handshake to close.
+//! The session client: one session from the first handshake to the last close.
 //!
 //! The client only listens. It turns each frame into a [`SessionEvent`], feeds the event to the
 //! [`SessionState`] machine and forwards it to the caller, then acts on the new state: a state
 //! that [`closes the connection`](SessionState::closes_connection) gets a normal close (1000).
+//! A connection that drops before the session ends is opened again, within the limits of the
+//! [`ReconnectPolicy`]; the session goes on over the new connection.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -10,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio::time::{interval_at, sleep_until, timeout, Instant, MissedTickBehavior};
+use tokio::time::{interval_at, sleep, sleep_until, timeout, Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -18,10 +20,19 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use crate::connector::{self, ConnectError, TrustedRoots};
 use crate::endpoint::SessionTarget;
 use crate::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
 use crate::frame::{decode, DecodeError, Frame};
+use crate::problems::ProblemTally;
+use crate::reconnect::{is_retryable, ReconnectPolicy};
 use crate::state::SessionState;
+
+/// Bad or unknown frames journaled per session. Every good frame is journaled and synced before
+/// it is acted on, so nothing received is lost in a crash; a bad frame adds nothing to recovery,
+/// and syncing each of a flood of them would stall the session for minutes and fill the disk.
+/// The first ones stay for diagnosis.
+const MAX_BAD_FRAMES_JOURNALED: u32 = 50;
 
 /// Maximum excerpt of a frame or a response body kept in an event, in characters.
 const EXCERPT_CHARS: usize = 200;
@@ -41,6 +52,11 @@ pub struct SessionConfig {
     pub close_timeout: Duration,
     /// Largest message and frame accepted, in bytes. A 600-line final list is about 300 KiB.
     pub max_message_bytes: usize,
+    /// When to connect again after the connection drops.
+    pub reconnect: ReconnectPolicy,
+    /// Certificate authorities trusted for `wss://` besides the operating system's, such as a
+    /// company proxy's root.
+    pub trusted_roots: TrustedRoots,
 }
 
 impl Default for SessionConfig {
@@ -53,6 +69,8 @@ impl Default for SessionConfig {
             dead_peer_timeout: Duration::from_secs(45),
             close_timeout: Duration::from_secs(3),
             max_message_bytes: 8 * 1024 * 1024,
+            reconnect: ReconnectPolicy::default(),
+            trusted_roots: TrustedRoots::default(),
         }
     }
 }
@@ -93,24 +111,38 @@ pub async fn run_journaled_session(
         events,
         journal,
         state: SessionState::Connecting,
+        reconnects: 0,
+        retry_after: Duration::ZERO,
+        problems: ProblemTally::default(),
+        bad_frames_journaled: 0,
     };
     info!(url = %session.target.display_url(), "session starting");
 
-    let socket = tokio::select! {
-        biased;
-        () = cancel.cancelled() => {
-            session.emit(SessionEvent::Cancelled).await;
-            return session.state;
+    loop {
+        let socket = tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                session.emit(SessionEvent::Cancelled).await;
+                break;
+            }
+            socket = session.connect() => socket,
+        };
+        if let Some(socket) = socket {
+            session.emit(SessionEvent::Connected).await;
+            session.listen(socket, &cancel).await;
         }
-        socket = session.connect() => socket,
-    };
-    let Some(socket) = socket else {
-        return session.state;
-    };
 
-    session.emit(SessionEvent::Connected).await;
-    session.listen(socket, cancel).await;
-    info!(phase = session.state.phase(), "session ended");
+        if !session.state.is_reconnecting() || !session.wait_to_reconnect(&cancel).await {
+            break;
+        }
+    }
+
+    session.problems.log_summary();
+    info!(
+        phase = session.state.phase(),
+        reconnects = session.reconnects,
+        "session ended"
+    );
     session.state
 }
 
@@ -120,6 +152,14 @@ struct Session {
     events: mpsc::Sender<SessionEvent>,
     journal: Option<Arc<dyn FrameJournal>>,
     state: SessionState,
+    /// Reconnect attempts made so far in this session.
+    reconnects: u32,
+    /// The wait before the coming reconnect attempt, chosen when the connection dropped.
+    retry_after: Duration,
+    /// Bad frames seen so far, so each kind is logged once however often it repeats.
+    problems: ProblemTally,
+    /// Bad or unknown frames seen so far, of which the first few are journaled.
+    bad_frames_journaled: u32,
 }
 
 impl Session {
@@ -155,30 +195,32 @@ impl Session {
             .max_message_size(Some(self.config.max_message_bytes))
             .max_frame_size(Some(self.config.max_message_bytes));
         let url = self.target.connect_url();
-        let attempt = tokio_tungstenite::connect_async_with_config(url, Some(ws_config), true);
+        let attempt = connector::open(&url, ws_config, &self.config.trusted_roots);
 
         let event = match timeout(self.config.connect_timeout, attempt).await {
             Ok(Ok((socket, response))) => {
                 info!(status = response.status().as_u16(), host = %self.target.endpoint_host(), "connected");
                 return Some(socket);
             }
-            Ok(Err(tungstenite::Error::Http(response))) => {
-                let status = response.status().as_u16();
-                let body = response
-                    .body()
-                    .as_deref()
-                    .map(String::from_utf8_lossy)
-                    .unwrap_or_default();
-                let body_excerpt = self.excerpt(&body);
+            Ok(Err(ConnectError::Rejected {
+                status,
+                body,
+                location,
+            })) => {
+                // A redirect is reported with its target and never followed: the token must
+                // not go to a host the user did not enter.
+                let body_excerpt = match location {
+                    Some(location) if (300..400).contains(&status) => self.excerpt(&location),
+                    _ => self.excerpt(&body),
+                };
                 warn!(status, body = %body_excerpt, "handshake rejected");
                 SessionEvent::HandshakeRejected {
                     status,
                     body_excerpt,
                 }
             }
-            Ok(Err(error)) => {
-                let kind = classify_connect_error(&error);
-                let reason = self.excerpt(&error.to_string());
+            Ok(Err(ConnectError::Failed { kind, reason })) => {
+                let reason = self.excerpt(&reason);
                 warn!(?kind, %reason, host = %self.target.endpoint_host(), "connect failed");
                 SessionEvent::ConnectFailed { kind, reason }
             }
@@ -191,19 +233,111 @@ impl Session {
                 }
             }
         };
-        self.emit(event).await;
+        self.connect_failed(event).await;
         None
     }
 
+    /// Reports a failed connect. The first connect's failure ends the session with its own
+    /// message. A failed reconnect is one more interruption, unless the server refused the
+    /// client itself (HTTP 4xx): the same request would be refused again.
+    async fn connect_failed(&mut self, event: SessionEvent) {
+        if !self.state.is_reconnecting() {
+            self.emit(event).await;
+            return;
+        }
+
+        let reason = match &event {
+            SessionEvent::HandshakeRejected { status, .. } if (400..500).contains(status) => {
+                self.emit(event).await;
+                return;
+            }
+            SessionEvent::HandshakeRejected { status, .. } => format!("HTTP status {status}"),
+            SessionEvent::ConnectFailed { reason, .. } => reason.clone(),
+            _ => String::new(),
+        };
+        self.lost(LostCause::Unreachable, None, reason).await;
+    }
+
+    /// Handles a connection that ended before the session did: schedules a reconnect while the
+    /// policy allows one, and otherwise ends the session as lost.
+    async fn lost(&mut self, cause: LostCause, close_code: Option<u16>, reason: String) {
+        let policy = &self.config.reconnect;
+        if !is_retryable(cause) || self.reconnects >= policy.max_attempts {
+            if self.reconnects > 0 {
+                warn!(
+                    reconnects = self.reconnects,
+                    "reconnect attempts used up, session lost"
+                );
+            }
+            self.emit(SessionEvent::ConnectionLost {
+                cause,
+                close_code,
+                reason,
+            })
+            .await;
+            return;
+        }
+
+        let next_attempt = self.reconnects + 1;
+        let max_attempts = policy.max_attempts;
+        self.retry_after = policy.delay(next_attempt);
+        let delay_ms = u64::try_from(self.retry_after.as_millis()).unwrap_or(u64::MAX);
+        info!(
+            ?cause,
+            ?close_code,
+            next_attempt,
+            max_attempts,
+            delay_ms,
+            "connection interrupted, reconnecting after a wait"
+        );
+        self.emit(SessionEvent::Interrupted {
+            cause,
+            close_code,
+            reason,
+            next_attempt,
+            max_attempts,
+            delay_ms,
+            retry_at_ms: now_ms().saturating_add(delay_ms),
+        })
+        .await;
+    }
+
+    /// Waits out the reconnect delay. Returns false when the user cancelled meanwhile.
+    async fn wait_to_reconnect(&mut self, cancel: &CancellationToken) -> bool {
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                info!("session cancelled by the user while waiting to reconnect");
+                self.emit(SessionEvent::Cancelled).await;
+                false
+            }
+            () = self.events.closed() => {
+                info!("session event receiver dropped while waiting to reconnect, cancelling");
+                self.emit(SessionEvent::Cancelled).await;
+                false
+            }
+            () = sleep(self.retry_after) => {
+                self.reconnects += 1;
+                info!(attempt = self.reconnects, "reconnecting");
+                self.emit(SessionEvent::Reconnecting {
+                    attempt: self.reconnects,
+                    max_attempts: self.config.reconnect.max_attempts,
+                })
+                .await;
+                true
+            }
+        }
+    }
+
     /// Reads frames until the session ends, sending pings and watching for a dead peer meanwhile.
-    async fn listen(&mut self, mut socket: Socket, cancel: CancellationToken) {
+    async fn listen(&mut self, mut socket: Socket, cancel: &CancellationToken) {
         let start = Instant::now();
         let door_deadline = start + self.config.door_wait_timeout;
         let mut last_heard = start;
         let mut pings = interval_at(start + self.config.ping_interval, self.config.ping_interval);
         pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
 
-        while !self.state.is_ended() {
+        while !self.state.is_ended() && !self.state.is_reconnecting() {
             let waiting_for_door = matches!(self.state, SessionState::WaitingForDoor);
             let dead_peer_deadline = last_heard + self.config.dead_peer_timeout;
 
@@ -225,7 +359,7 @@ impl Session {
                     if let Err(error) = socket.send(Message::Ping(Vec::new().into())).await {
                         let reason = self.excerpt(&error.to_string());
                         warn!(%reason, "ping failed, connection lost");
-                        self.emit(SessionEvent::ConnectionLost { cause: LostCause::Reset, close_code: None, reason }).await;
+                        self.lost(LostCause::Reset, None, reason).await;
                     }
                 }
                 () = sleep_until(door_deadline), if waiting_for_door => {
@@ -236,24 +370,43 @@ impl Session {
                 () = sleep_until(dead_peer_deadline) => {
                     let silent_secs = self.config.dead_peer_timeout.as_secs();
                     warn!(silent_secs, "server answered no ping, connection taken for dead");
-                    self.emit(SessionEvent::ConnectionLost {
-                        cause: LostCause::DeadPeer,
-                        close_code: None,
-                        reason: format!("no answer from the server for {silent_secs} s"),
-                    })
-                    .await;
+                    let reason = format!("no answer from the server for {silent_secs} s");
+                    self.lost(LostCause::DeadPeer, None, reason).await;
                 }
             }
         }
 
         if self.state.closes_connection() {
-            self.close(socket).await;
+            self.close(socket, CloseCode::Normal).await;
+        } else if matches!(
+            self.state,
+            SessionState::ConnectionLost {
+                cause: LostCause::TooLarge,
+                ..
+            }
+        ) {
+            // The connection is still open: tell the server why the client leaves (1009).
+            self.close(socket, CloseCode::Size).await;
         }
     }
 
     async fn on_message(&mut self, message: Option<Result<Message, tungstenite::Error>>) {
         let message = match message {
             Some(Ok(message)) => message,
+            // The frame was read whole and only its text is bad, so the connection is still
+            // sound: report the frame and go on reading.
+            Some(Err(tungstenite::Error::Utf8(detail))) => {
+                let kind = ProtocolErrorKind::NotUtf8;
+                let reason = format!("text frame is not UTF-8: {detail}");
+                self.problems.note(kind.name(), &reason);
+                self.emit(SessionEvent::ProtocolError {
+                    kind,
+                    reason,
+                    excerpt: String::new(),
+                })
+                .await;
+                return;
+            }
             Some(Err(error)) => {
                 let cause = match error {
                     tungstenite::Error::Capacity(_) => LostCause::TooLarge,
@@ -262,23 +415,13 @@ impl Session {
                 };
                 let reason = self.excerpt(&error.to_string());
                 warn!(?cause, %reason, "connection lost");
-                self.emit(SessionEvent::ConnectionLost {
-                    cause,
-                    close_code: None,
-                    reason,
-                })
-                .await;
+                self.lost(cause, None, reason).await;
                 return;
             }
             None => {
                 warn!("connection closed without a close frame");
                 let reason = "the connection closed without a close frame".to_owned();
-                self.emit(SessionEvent::ConnectionLost {
-                    cause: LostCause::Reset,
-                    close_code: None,
-                    reason,
-                })
-                .await;
+                self.lost(LostCause::Reset, None, reason).await;
                 return;
             }
         };
@@ -287,7 +430,8 @@ impl Session {
             Message::Text(text) => self.on_text(text.as_str()).await,
             Message::Binary(bytes) => {
                 let reason = format!("unexpected binary frame of {} bytes", bytes.len());
-                warn!(%reason, "protocol error");
+                self.problems
+                    .note(ProtocolErrorKind::Binary.name(), &reason);
                 let excerpt = self.excerpt(&String::from_utf8_lossy(
                     &bytes[..bytes.len().min(EXCERPT_CHARS)],
                 ));
@@ -305,12 +449,7 @@ impl Session {
                     .map(|frame| self.excerpt(frame.reason.as_str()))
                     .unwrap_or_default();
                 warn!(?close_code, %reason, "server closed the connection before the session ended");
-                self.emit(SessionEvent::ConnectionLost {
-                    cause: LostCause::ServerClosed,
-                    close_code,
-                    reason,
-                })
-                .await;
+                self.lost(LostCause::ServerClosed, close_code, reason).await;
             }
             // Tungstenite replies to pings itself. Pongs only count as signs of life.
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
@@ -318,9 +457,24 @@ impl Session {
     }
 
     async fn on_text(&mut self, text: &str) {
-        self.journal_frame(text).await;
+        // Decoding only reads the frame; nothing acts on it before it is journaled below.
+        let decoded = decode(text);
+        let understood =
+            matches!(&decoded, Ok(decoded) if !matches!(decoded.frame, Frame::Unknown { .. }));
+        if understood || self.bad_frames_journaled < MAX_BAD_FRAMES_JOURNALED {
+            self.journal_frame(text).await;
+        }
+        if !understood {
+            self.bad_frames_journaled += 1;
+            if self.bad_frames_journaled == MAX_BAD_FRAMES_JOURNALED + 1 {
+                warn!(
+                    kept = MAX_BAD_FRAMES_JOURNALED,
+                    "more bad frames than the journal keeps, later ones are only counted"
+                );
+            }
+        }
 
-        let decoded = match decode(text) {
+        let decoded = match decoded {
             Ok(decoded) => decoded,
             Err(error) => {
                 let kind = match error {
@@ -332,7 +486,8 @@ impl Session {
                 };
                 let reason = error.to_string();
                 let excerpt = self.excerpt(text);
-                warn!(%reason, frame = %excerpt, "protocol error");
+                self.problems
+                    .note(kind.name(), &format!("{reason}; frame: {excerpt}"));
                 self.emit(SessionEvent::ProtocolError {
                     kind,
                     reason,
@@ -376,7 +531,7 @@ impl Session {
             }
             Frame::Unknown { type_name } => {
                 let type_name = self.excerpt(&type_name);
-                info!(%type_name, "ignoring a frame of unknown type");
+                self.problems.note("unknown frame type", &type_name);
                 SessionEvent::UnknownType { type_name }
             }
         };
@@ -400,9 +555,9 @@ impl Session {
 
     /// Sends a normal close and waits, up to the close timeout, for the server to end the
     /// connection, so the close code reliably reaches it.
-    async fn close(&mut self, mut socket: Socket) {
+    async fn close(&mut self, mut socket: Socket, code: CloseCode) {
         let frame = CloseFrame {
-            code: CloseCode::Normal,
+            code,
             reason: "".into(),
         };
         if let Err(error) = socket.close(Some(frame)).await {
@@ -417,31 +572,9 @@ impl Session {
         if drained.is_err() {
             debug!("server did not finish the close handshake in time, dropping the connection");
         }
-        self.emit(SessionEvent::Closed { close_code: 1000 }).await;
-        info!("connection closed with code 1000");
-    }
-}
-
-/// Sorts a failed connect into the kinds the user gets a distinct message for.
-fn classify_connect_error(error: &tungstenite::Error) -> ConnectErrorKind {
-    match error {
-        tungstenite::Error::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => ConnectErrorKind::Refused,
-            std::io::ErrorKind::TimedOut => ConnectErrorKind::TimedOut,
-            std::io::ErrorKind::ConnectionReset
-            | std::io::ErrorKind::ConnectionAborted
-            | std::io::ErrorKind::UnexpectedEof => ConnectErrorKind::Reset,
-            // The resolver reports failures as plain I/O errors, with no kind of their own.
-            _ if io.to_string().contains("lookup") || io.to_string().contains("resolve") => {
-                ConnectErrorKind::Dns
-            }
-            _ => ConnectErrorKind::Other,
-        },
-        tungstenite::Error::Tls(_) => ConnectErrorKind::Tls,
-        tungstenite::Error::Protocol(_) | tungstenite::Error::HttpFormat(_) => {
-            ConnectErrorKind::NotWebSocket
-        }
-        _ => ConnectErrorKind::Other,
+        let close_code = u16::from(code);
+        self.emit(SessionEvent::Closed { close_code }).await;
+        info!(close_code, "connection closed");
     }
 }
 

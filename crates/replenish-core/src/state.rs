@@ -39,7 +39,24 @@ pub enum SessionState {
     Finished,
     Failed(FailureReason),
     Cancelled,
-    /// The connection dropped before the final list.
+    /// The connection dropped; the client waits until `retry_at_ms` to connect again. The door
+    /// time is kept so a reconnect that finds the door open picks up where the session was.
+    Interrupted {
+        cause: LostCause,
+        close_code: Option<u16>,
+        reason: String,
+        next_attempt: u32,
+        max_attempts: u32,
+        retry_at_ms: u64,
+        door_opened_at_ms: Option<u64>,
+    },
+    /// The client is connecting again after an interruption.
+    Reconnecting {
+        attempt: u32,
+        max_attempts: u32,
+        door_opened_at_ms: Option<u64>,
+    },
+    /// The connection dropped before the final list, and no reconnect follows.
     ConnectionLost {
         cause: LostCause,
         close_code: Option<u16>,
@@ -58,14 +75,46 @@ impl SessionState {
         match event {
             SessionEvent::Connected => match self {
                 SessionState::Connecting => SessionState::WaitingForDoor,
-                other => other.clone(),
-            },
-            SessionEvent::DoorOpened { at_ms, .. } => match self {
-                // A repeated door frame keeps the first opening time.
-                SessionState::DoorOpen { since_ms } => SessionState::DoorOpen {
+                // The door frame is not sent again on a new connection, so a door seen open
+                // before the interruption counts as still open.
+                SessionState::Reconnecting {
+                    door_opened_at_ms: Some(since_ms),
+                    ..
+                } => SessionState::DoorOpen {
                     since_ms: *since_ms,
                 },
-                _ => SessionState::DoorOpen { since_ms: *at_ms },
+                SessionState::Reconnecting { .. } => SessionState::WaitingForDoor,
+                other => other.clone(),
+            },
+            SessionEvent::Interrupted {
+                cause,
+                close_code,
+                reason,
+                next_attempt,
+                max_attempts,
+                retry_at_ms,
+                ..
+            } => SessionState::Interrupted {
+                cause: *cause,
+                close_code: *close_code,
+                reason: reason.clone(),
+                next_attempt: *next_attempt,
+                max_attempts: *max_attempts,
+                retry_at_ms: *retry_at_ms,
+                door_opened_at_ms: self.door_opened_at_ms(),
+            },
+            SessionEvent::Reconnecting {
+                attempt,
+                max_attempts,
+            } => SessionState::Reconnecting {
+                attempt: *attempt,
+                max_attempts: *max_attempts,
+                door_opened_at_ms: self.door_opened_at_ms(),
+            },
+            // A repeated door frame, on this connection or after a reconnect, keeps the first
+            // opening time.
+            SessionEvent::DoorOpened { at_ms, .. } => SessionState::DoorOpen {
+                since_ms: self.door_opened_at_ms().unwrap_or(*at_ms),
             },
             SessionEvent::DoorFailed { message, code } => {
                 SessionState::Failed(FailureReason::DoorFailed {
@@ -115,6 +164,28 @@ impl SessionState {
         }
     }
 
+    /// When the door was seen open in this session, if it was, across reconnects.
+    pub fn door_opened_at_ms(&self) -> Option<u64> {
+        match self {
+            SessionState::DoorOpen { since_ms } => Some(*since_ms),
+            SessionState::Interrupted {
+                door_opened_at_ms, ..
+            }
+            | SessionState::Reconnecting {
+                door_opened_at_ms, ..
+            } => *door_opened_at_ms,
+            _ => None,
+        }
+    }
+
+    /// True while the client has no connection and is waiting to open one again.
+    pub fn is_reconnecting(&self) -> bool {
+        matches!(
+            self,
+            SessionState::Interrupted { .. } | SessionState::Reconnecting { .. }
+        )
+    }
+
     /// True once nothing more can happen in this session.
     pub fn is_ended(&self) -> bool {
         matches!(
@@ -152,6 +223,8 @@ impl SessionState {
             SessionState::Failed(FailureReason::DoorFailed { .. }) => "door_failed",
             SessionState::Failed(_) => "failed",
             SessionState::Cancelled => "cancelled",
+            SessionState::Interrupted { .. } => "interrupted",
+            SessionState::Reconnecting { .. } => "reconnecting",
             SessionState::ConnectionLost { .. } => "connection_lost",
         }
     }

@@ -70,6 +70,22 @@ pub struct SessionView {
     pub can_cancel: bool,
     /// True once the session has ended and a new one can be started from the form.
     pub ended: bool,
+    /// The reconnect under way after the connection dropped, if one is.
+    pub reconnect: Option<ReconnectView>,
+    /// True when the session ended in a way that the same session may be tried again by hand.
+    pub can_retry: bool,
+}
+
+/// A reconnect in progress, so the page can count down to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconnectView {
+    pub attempt: u32,
+    pub max_attempts: u32,
+    /// When the attempt starts, in ms since the Unix epoch; `None` once it has started. The page
+    /// counts down to it with the `countdown` message, filling its `{seconds}` slot each second.
+    pub retry_at_ms: Option<u64>,
+    pub countdown: Message,
 }
 
 /// A final list, grouped and totalled.

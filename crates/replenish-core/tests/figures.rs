@@ -844,7 +844,7 @@ fn presenter_counts_repeated_notices() {
         type_name: "heartbeat".to_owned(),
     };
 
-    let counts: Vec<u64> = [
+    let counts: Vec<Option<u64>> = [
         &bad_frame,
         &bad_frame,
         &other_frame,
@@ -854,15 +854,49 @@ fn presenter_counts_repeated_notices() {
     ]
     .into_iter()
     .map(|event| {
-        presenter
-            .on_event(event, &mut no_images)
-            .notice
-            .unwrap()
-            .count
+        let notices = presenter.on_event(event, &mut no_images).notices;
+        assert!(notices.len() <= 1, "{notices:?}");
+        notices.first().map(|notice| notice.count)
     })
     .collect();
 
-    assert_eq!(counts, vec![1, 2, 1, 1, 3, 2]);
+    // The third bad frame is counted but not sent: 3 is not a round count.
+    assert_eq!(
+        counts,
+        vec![Some(1), Some(2), Some(1), Some(1), None, Some(2)]
+    );
+}
+
+#[test]
+fn presenter_sends_a_flood_of_notices_a_few_times() {
+    let mut presenter = Presenter::new(context());
+    presenter.on_event(&SessionEvent::Connected, &mut no_images);
+    let unknown = SessionEvent::UnknownType {
+        type_name: "heartbeat".to_owned(),
+    };
+
+    let sent: Vec<u64> = (0..9_999)
+        .flat_map(|_| presenter.on_event(&unknown, &mut no_images).notices)
+        .map(|notice| notice.count)
+        .collect();
+    assert_eq!(
+        sent,
+        vec![1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+    );
+
+    // The end of the session sends the count that was never round.
+    let lost = SessionEvent::ConnectionLost {
+        cause: LostCause::Reset,
+        close_code: None,
+        reason: String::new(),
+    };
+    let last: Vec<u64> = presenter
+        .on_event(&lost, &mut no_images)
+        .notices
+        .iter()
+        .map(|notice| notice.count)
+        .collect();
+    assert_eq!(last, vec![9_999]);
 }
 
 #[test]
@@ -873,7 +907,7 @@ fn presenter_notice_content() {
     };
     let update = presenter.on_event(&event, &mut no_images);
 
-    let notice = update.notice.unwrap();
+    let notice = &update.notices[0];
     assert_eq!(notice.session_id, 42);
     assert_eq!(
         notice.message,
@@ -896,4 +930,135 @@ fn presenter_ignores_events_after_end() {
 
     assert_eq!(update.session, None);
     assert_eq!(presenter.state().phase(), "cancelled");
+}
+
+fn interrupted(next_attempt: u32) -> SessionEvent {
+    SessionEvent::Interrupted {
+        cause: LostCause::ServerClosed,
+        close_code: Some(1011),
+        reason: "restarting".to_owned(),
+        next_attempt,
+        max_attempts: 5,
+        delay_ms: 2_000,
+        retry_at_ms: 1_700_000_002_000,
+    }
+}
+
+#[test]
+fn presenter_interrupted_counts_down_to_the_next_attempt() {
+    let mut presenter = Presenter::new(context());
+    presenter.on_event(&SessionEvent::Connected, &mut no_images);
+    let view = presenter
+        .on_event(&interrupted(2), &mut no_images)
+        .session
+        .unwrap();
+
+    assert_eq!(view.phase, "interrupted");
+    assert_eq!(view.tone, Tone::Warning);
+    assert_eq!(view.title, Message::new("session.interrupted"));
+    assert_eq!(
+        view.detail,
+        Some(
+            Message::new("session.detail.close_code")
+                .arg("code", "1011")
+                .arg("reason", "restarting")
+        )
+    );
+    let reconnect = view.reconnect.unwrap();
+    assert_eq!(reconnect.attempt, 2);
+    assert_eq!(reconnect.max_attempts, 5);
+    assert_eq!(reconnect.retry_at_ms, Some(1_700_000_002_000));
+    assert_eq!(
+        reconnect.countdown,
+        Message::new("session.reconnect.countdown")
+            .arg("attempt", "2")
+            .arg("max", "5")
+    );
+    // The session is still running: it can be stopped, not retried by hand.
+    assert!(view.can_cancel);
+    assert!(!view.ended);
+    assert!(!view.can_retry);
+}
+
+#[test]
+fn presenter_reconnecting_shows_the_attempt_under_way() {
+    let mut presenter = Presenter::new(context());
+    presenter.on_event(&SessionEvent::Connected, &mut no_images);
+    presenter.on_event(&interrupted(1), &mut no_images);
+    let view = presenter
+        .on_event(
+            &SessionEvent::Reconnecting {
+                attempt: 1,
+                max_attempts: 5,
+            },
+            &mut no_images,
+        )
+        .session
+        .unwrap();
+
+    assert_eq!(view.phase, "reconnecting");
+    let reconnect = view.reconnect.unwrap();
+    assert_eq!(reconnect.retry_at_ms, None);
+    assert_eq!(
+        reconnect.countdown,
+        Message::new("session.reconnect.connecting")
+            .arg("attempt", "1")
+            .arg("max", "5")
+    );
+}
+
+#[test]
+fn presenter_lost_after_reconnects_says_how_many_were_tried() {
+    let mut presenter = Presenter::new(context());
+    presenter.on_event(&SessionEvent::Connected, &mut no_images);
+    for attempt in 1..=3 {
+        presenter.on_event(&interrupted(attempt), &mut no_images);
+        presenter.on_event(
+            &SessionEvent::Reconnecting {
+                attempt,
+                max_attempts: 3,
+            },
+            &mut no_images,
+        );
+    }
+    let lost = SessionEvent::ConnectionLost {
+        cause: LostCause::Unreachable,
+        close_code: None,
+        reason: "Connection refused".to_owned(),
+    };
+    let view = presenter.on_event(&lost, &mut no_images).session.unwrap();
+
+    assert_eq!(view.phase, "connection_lost");
+    assert_eq!(
+        view.detail,
+        Some(Message::new("session.detail.lost.unreachable").arg("error", "Connection refused"))
+    );
+    assert_eq!(
+        view.next_step,
+        Some(Message::new("next.reconnects_used_up").arg("count", "3"))
+    );
+    assert!(view.can_retry);
+    assert!(view.reconnect.is_none());
+}
+
+#[test]
+fn presenter_offers_a_retry_only_after_a_failure() {
+    let ended = |event: SessionEvent| {
+        let mut presenter = Presenter::new(context());
+        presenter.on_event(&SessionEvent::Connected, &mut no_images);
+        presenter.on_event(&event, &mut no_images).session.unwrap()
+    };
+
+    assert!(!ended(SessionEvent::Cancelled).can_retry);
+    assert!(
+        ended(SessionEvent::DoorTimedOut { waited_secs: 90 }).can_retry,
+        "a door that never opened may be tried again"
+    );
+    let lost = ended(SessionEvent::ConnectionLost {
+        cause: LostCause::Reset,
+        close_code: None,
+        reason: String::new(),
+    });
+    assert!(lost.can_retry);
+    assert_eq!(lost.next_step, Some(Message::new("next.connection_lost")));
 }

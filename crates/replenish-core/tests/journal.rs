@@ -1,4 +1,5 @@
-//! The frame journal hook: every text frame reaches the journal, token masked, before decoding.
+//! The frame journal hook: every good text frame reaches the journal, token masked, before it is
+//! acted on; of bad ones, the first few.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -94,4 +95,17 @@ async fn failing_journal_keeps_session() {
     let end = run_with(journal, Scenario::ThreeDrinks).await;
 
     assert_eq!(end, SessionState::Finished);
+}
+
+#[tokio::test]
+async fn a_flood_journals_every_good_frame_and_only_the_first_bad_ones() {
+    let journal = Arc::new(MemoryJournal::default());
+    let end = run_with(journal.clone(), Scenario::Flood).await;
+
+    assert_eq!(end, SessionState::Finished);
+    let frames = journal.frames.lock().unwrap().clone();
+    // The first 50 of the 10 000 bad frames, then the door and the final list.
+    assert_eq!(frames.len(), 52, "{} frames journaled", frames.len());
+    assert!(frames[50].contains(r#""type":"door""#), "{}", frames[50]);
+    assert!(frames[51].contains(r#""recordId":33116"#), "{}", frames[51]);
 }

@@ -5,10 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use cabinet_sim::{RunningSim, Scenario, SimConfig, DEFAULT_DEVICE_NO, DEFAULT_TOKEN};
-use replenish_core::endpoint::{SessionRequest, SessionTarget};
+use cabinet_sim::{RunningSim, Scenario, SimConfig, DEFAULT_TOKEN};
 use replenish_core::event::{ConnectErrorKind, SessionEvent};
 use replenish_core::model::PricingUnit;
+use replenish_core::reconnect::ReconnectPolicy;
 use replenish_core::session::{run_session, SessionConfig};
 use replenish_core::state::{FailureReason, SessionState};
 use replenish_core::summary::summarize;
@@ -18,120 +18,8 @@ use tokio::sync::mpsc;
 use tokio::time::timeout;
 use tokio_util::sync::CancellationToken;
 
-/// Maximum time a single session in this file may take before the test fails.
-const SESSION_LIMIT: Duration = Duration::from_secs(20);
-
-/// How long to wait for the simulator to see the connection end.
-const CLOSE_WAIT: Duration = Duration::from_secs(5);
-
-fn ms(millis: u64) -> Duration {
-    Duration::from_millis(millis)
-}
-
-/// Returns a session configuration with every timeout short enough for tests.
-fn quick_config() -> SessionConfig {
-    SessionConfig {
-        connect_timeout: Duration::from_secs(3),
-        door_wait_timeout: Duration::from_secs(5),
-        ping_interval: Duration::from_secs(1),
-        dead_peer_timeout: Duration::from_secs(3),
-        close_timeout: Duration::from_secs(1),
-        ..SessionConfig::default()
-    }
-}
-
-fn target_with(endpoint: &str, token: &str) -> SessionTarget {
-    let request = SessionRequest {
-        endpoint: endpoint.to_owned(),
-        device_no: DEFAULT_DEVICE_NO.to_string(),
-        token: token.to_owned(),
-        device_name: None,
-    };
-    SessionTarget::parse(&request).expect("the test target is valid")
-}
-
-fn sim_target(sim: &RunningSim) -> SessionTarget {
-    target_with(&sim.ws_endpoint(), DEFAULT_TOKEN)
-}
-
-async fn start_sim(config: SimConfig) -> RunningSim {
-    cabinet_sim::start(config)
-        .await
-        .expect("the simulator starts")
-}
-
-/// Starts a simulator with short pauses: the door frame after 50 ms, the final list 100 ms later.
-async fn quick_sim(scenario: Scenario) -> RunningSim {
-    start_sim(
-        SimConfig::new(scenario)
-            .with_door_delay(ms(50))
-            .with_door_open_for(ms(100)),
-    )
-    .await
-}
-
-struct Outcome {
-    events: Vec<SessionEvent>,
-    end: SessionState,
-}
-
-impl Outcome {
-    fn described(&self) -> Vec<String> {
-        self.events.iter().map(describe).collect()
-    }
-}
-
-/// Runs a session to its end and collects every event it sent.
-async fn run(target: SessionTarget, config: SessionConfig, cancel: CancellationToken) -> Outcome {
-    let (sender, mut receiver) = mpsc::channel(16);
-    let session = tokio::spawn(run_session(target, config, cancel, sender));
-
-    let collect = async {
-        let mut events = Vec::new();
-        while let Some(event) = receiver.recv().await {
-            events.push(event);
-        }
-        events
-    };
-    let events = timeout(SESSION_LIMIT, collect)
-        .await
-        .expect("the session ended within the limit");
-    let end = session.await.expect("the session task did not panic");
-    Outcome { events, end }
-}
-
-async fn run_quick(target: SessionTarget) -> Outcome {
-    run(target, quick_config(), CancellationToken::new()).await
-}
-
-/// Describes an event without its local timestamp or the full list, for exact sequence checks.
-fn describe(event: &SessionEvent) -> String {
-    match event {
-        SessionEvent::DoorOpened { message, .. } => format!("DoorOpened({message:?})"),
-        SessionEvent::FinalList(list) => format!(
-            "FinalList(record {:?}, {} lines)",
-            list.record_id,
-            list.lines.len()
-        ),
-        SessionEvent::ProtocolError { reason, .. } => format!("ProtocolError({reason})"),
-        SessionEvent::ConnectFailed { .. } => "ConnectFailed".to_owned(),
-        SessionEvent::ConnectionLost { close_code, .. } => {
-            format!("ConnectionLost({close_code:?})")
-        }
-        other => format!("{other:?}"),
-    }
-}
-
-const DOOR_OPENED: &str = r#"DoorOpened(Some("开门成功,请补货"))"#;
-
-/// Returns the close code the simulator recorded from the client on connection `index`.
-async fn client_close_code(sim: &RunningSim, index: usize) -> Option<u16> {
-    let report = sim
-        .wait_for_client_close(index, CLOSE_WAIT)
-        .await
-        .expect("the simulator saw the connection end");
-    report.client_close_code
-}
+mod support;
+use support::*;
 
 // ---- Scenarios of the simulator ----
 
@@ -308,12 +196,21 @@ async fn oversized_list_loses_connection() {
     };
     let outcome = run(sim_target(&sim), config, CancellationToken::new()).await;
 
-    // The list of about 300 KiB is over the limit, so the client gives up on the connection.
+    // The list of about 300 KiB is over the limit, so the client gives up on the connection,
+    // tells the server why with 1009 (message too big), and does not reconnect: the same list
+    // would only arrive again.
     assert_eq!(
         outcome.described(),
-        vec!["Connected", DOOR_OPENED, "ConnectionLost(None)"]
+        vec![
+            "Connected",
+            DOOR_OPENED,
+            "ConnectionLost(None)",
+            "Closed { close_code: 1009 }"
+        ]
     );
     assert_eq!(outcome.end.phase(), "connection_lost");
+    assert_eq!(client_close_code(&sim, 0).await, Some(1009));
+    assert_eq!(sim.connection_count(), 1);
     sim.shutdown().await;
 }
 
@@ -353,7 +250,11 @@ async fn door_held_stays_alive() {
 #[tokio::test]
 async fn drop_before_final_is_lost() {
     let sim = quick_sim(Scenario::DropBeforeFinal).await;
-    let outcome = run_quick(sim_target(&sim)).await;
+    let config = SessionConfig {
+        reconnect: ReconnectPolicy::disabled(),
+        ..quick_config()
+    };
+    let outcome = run(sim_target(&sim), config, CancellationToken::new()).await;
 
     assert_eq!(
         outcome.described(),
@@ -603,6 +504,7 @@ async fn deaf_server_is_lost() {
     let config = SessionConfig {
         ping_interval: ms(200),
         dead_peer_timeout: Duration::from_secs(1),
+        reconnect: ReconnectPolicy::disabled(),
         ..quick_config()
     };
 

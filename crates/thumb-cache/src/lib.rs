@@ -40,3 +40,4 @@ pub use config::ThumbConfig;
 pub use error::ThumbError;
 pub use stats::ThumbStats;
 pub use thumb::{Thumb, CONTENT_TYPE_JPEG, CONTENT_TYPE_PNG};
+pub use transcode::thumbnail_from_bytes;

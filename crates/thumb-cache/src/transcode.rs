@@ -5,7 +5,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::jpeg_end::has_end_of_image;
 use crate::scale::{encode_thumbnail, scale_to_edge};
-use crate::{Thumb, ThumbError};
+use crate::{Thumb, ThumbConfig, ThumbError};
 
 /// Formats compiled into this crate's `image` dependency.
 const SUPPORTED_FORMATS: [ImageFormat; 5] = [
@@ -65,6 +65,23 @@ pub(crate) fn make_thumbnail(
         bytes: Bytes::from(encoded),
         content_type,
     })
+}
+
+/// Checks, decodes, scales and encodes picture bytes that are already in memory, with the
+/// `max_pixels` and `edge_px` of `config`, exactly as [`ThumbCache::get`](crate::ThumbCache::get)
+/// treats a downloaded body. `content_type` is the declared type, if any. Errors name the
+/// picture `memory:picture` in place of a URL. Decoding and resampling are CPU work, so async
+/// callers should run this on the blocking thread pool.
+pub fn thumbnail_from_bytes(
+    body: &[u8],
+    config: &ThumbConfig,
+    content_type: Option<&str>,
+) -> Result<Thumb, ThumbError> {
+    let limits = TranscodeLimits {
+        max_pixels: config.max_pixels,
+        edge_px: config.edge_px,
+    };
+    make_thumbnail(body, limits, "memory:picture", content_type)
 }
 
 /// Detects the real format from the magic bytes, because servers often send a wrong or generic

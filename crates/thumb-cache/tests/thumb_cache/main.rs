@@ -4,6 +4,7 @@ mod cache_hits;
 mod concurrency;
 mod eviction;
 mod failures;
+mod faults;
 mod pictures;
 mod scaling;
 mod server;

@@ -1,8 +1,8 @@
 use axum::Router;
-use thumb_cache::{CONTENT_TYPE_JPEG, CONTENT_TYPE_PNG};
+use thumb_cache::{thumbnail_from_bytes, ThumbCache, CONTENT_TYPE_JPEG, CONTENT_TYPE_PNG};
 
 use crate::pictures::{decoded_size, jpeg, opaque_png, transparent_png};
-use crate::server::{new_cache, redirect_to, serve, TestServer};
+use crate::server::{new_cache, redirect_to, serve, test_config, TestServer};
 
 #[tokio::test]
 async fn jpeg_scaled_to_edge() {
@@ -110,4 +110,23 @@ async fn three_redirects_followed() {
 
     assert_eq!(decoded_size(&thumb.bytes), (192, 192));
     assert_eq!(server.hits("/p.jpg"), 1);
+}
+
+#[tokio::test]
+async fn bytes_entry_point_matches_fetch() {
+    let picture = transparent_png(500, 250);
+    let server =
+        TestServer::start(Router::new().route("/p.png", serve("image/png", picture.clone()))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(dir.path());
+    let fetched = ThumbCache::new(config.clone())
+        .unwrap()
+        .get(&server.url("/p.png"))
+        .await
+        .unwrap();
+
+    let from_bytes = thumbnail_from_bytes(&picture, &config, Some("image/png")).unwrap();
+
+    assert_eq!(from_bytes, fetched);
+    assert_eq!(decoded_size(&from_bytes.bytes), (192, 96));
 }
