@@ -18,11 +18,18 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. The last version is the one this build writes.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "sessions and lines",
-    sql: include_str!("migrations/0001_sessions_and_lines.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "sessions and lines",
+        sql: include_str!("migrations/0001_sessions_and_lines.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "outcome index",
+        sql: include_str!("migrations/0002_outcome_index.sql"),
+    },
+];
 
 /// Returns the schema version this build writes.
 pub(crate) fn latest_version(migrations: &[Migration]) -> i64 {
@@ -122,14 +129,14 @@ mod tests {
     use crate::store::{RecordStore, DATABASE_FILE};
 
     /// A later version as a future build might add it: a column with a value for old rows.
-    const TEST_V2: Migration = Migration {
-        version: 2,
+    const TEST_NEXT: Migration = Migration {
+        version: 3,
         name: "session notes",
         sql: "ALTER TABLE sessions ADD COLUMN note TEXT; UPDATE sessions SET note = 'before v2';",
     };
 
-    const FAILING_V2: Migration = Migration {
-        version: 2,
+    const FAILING_NEXT: Migration = Migration {
+        version: 3,
         name: "broken",
         sql: "ALTER TABLE sessions ADD COLUMN half_done TEXT; SELECT no_such_function();",
     };
@@ -178,7 +185,8 @@ mod tests {
 
         RecordStore::open(dir.path()).unwrap();
 
-        assert_eq!(version_on_disk(dir.path()), 1);
+        assert_eq!(version_on_disk(dir.path()), latest_version(MIGRATIONS));
+        assert!(columns_of_sessions(dir.path()).contains(&"record_id".to_owned()));
     }
 
     #[test]
@@ -191,20 +199,52 @@ mod tests {
         let store = RecordStore::open(dir.path()).unwrap();
 
         assert!(store.load_session(id).unwrap().is_some());
-        assert_eq!(version_on_disk(dir.path()), 1);
+        assert_eq!(version_on_disk(dir.path()), latest_version(MIGRATIONS));
     }
 
     #[test]
-    fn version_1_migrates_to_2_keeping_rows() {
+    fn version_1_gains_outcome_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RecordStore::open_with_migrations(dir.path(), &MIGRATIONS[..1]).unwrap();
+        let id = store.begin_session(&session()).unwrap();
+        drop(store);
+        assert_eq!(version_on_disk(dir.path()), 1);
+
+        let store = RecordStore::open(dir.path()).unwrap();
+
+        assert_eq!(version_on_disk(dir.path()), 2);
+        assert!(store.load_session(id).unwrap().is_some());
+        let plan: Vec<String> = {
+            let connection = store.connection();
+            let mut statement = connection
+                .prepare("EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE outcome = 'in_progress'")
+                .unwrap();
+            let details = statement
+                .query_map([], |row| row.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap();
+            details
+        };
+        assert!(
+            plan.iter()
+                .any(|detail| detail.contains("sessions_outcome_started")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn latest_migrates_to_next_keeping_rows() {
         let dir = tempfile::tempdir().unwrap();
         let store = RecordStore::open_with_migrations(dir.path(), MIGRATIONS).unwrap();
         let id = store.begin_session(&session()).unwrap();
         drop(store);
 
-        let migrations = [MIGRATIONS[0], TEST_V2];
+        let mut migrations = MIGRATIONS.to_vec();
+        migrations.push(TEST_NEXT);
         let store = RecordStore::open_with_migrations(dir.path(), &migrations).unwrap();
 
-        assert_eq!(version_on_disk(dir.path()), 2);
+        assert_eq!(version_on_disk(dir.path()), 3);
         assert!(store.load_session(id).unwrap().is_some());
         let note: String = store
             .connection()
@@ -220,21 +260,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(RecordStore::open(dir.path()).unwrap());
 
-        let migrations = [MIGRATIONS[0], FAILING_V2];
+        let mut migrations = MIGRATIONS.to_vec();
+        migrations.push(FAILING_NEXT);
         let error = RecordStore::open_with_migrations(dir.path(), &migrations).unwrap_err();
 
         assert!(
             matches!(
                 error,
                 StoreError::Migration {
-                    from: 1,
-                    version: 2,
+                    from: 2,
+                    version: 3,
                     ..
                 }
             ),
             "{error}"
         );
-        assert_eq!(version_on_disk(dir.path()), 1);
+        assert_eq!(version_on_disk(dir.path()), 2);
         assert!(!columns_of_sessions(dir.path()).contains(&"half_done".to_owned()));
     }
 
@@ -253,7 +294,7 @@ mod tests {
                 error,
                 StoreError::NewerSchema {
                     found: 9,
-                    supported: 1,
+                    supported: 2,
                     ..
                 }
             ),

@@ -74,9 +74,13 @@ impl Outcome {
     /// Maps a state of the session state machine to the outcome it stands for.
     pub fn from_state(state: &SessionState) -> Outcome {
         match state {
+            // A session waiting to reconnect has not ended: the next connection may still bring
+            // the final list.
             SessionState::Connecting
             | SessionState::WaitingForDoor
-            | SessionState::DoorOpen { .. } => Outcome::InProgress,
+            | SessionState::DoorOpen { .. }
+            | SessionState::Interrupted { .. }
+            | SessionState::Reconnecting { .. } => Outcome::InProgress,
             SessionState::Finished => Outcome::Final,
             SessionState::Failed(FailureReason::DoorFailed { .. }) => Outcome::DoorFailed,
             SessionState::Failed(FailureReason::Refused { .. }) => Outcome::Failure,

@@ -67,8 +67,8 @@ impl RecordStore {
     }
 }
 
-/// Sums the pieces and values of `summaries`.
-pub(crate) fn sum_sessions(summaries: &[SessionSummary]) -> FilterTotals {
+/// Sums the pieces and values of `summaries`, as the History screen's totals do.
+pub fn sum_sessions(summaries: &[SessionSummary]) -> FilterTotals {
     let mut totals = FilterTotals::default();
     for summary in summaries {
         add_session(&mut totals, &summary.totals);

@@ -33,6 +33,12 @@ impl RecordStore {
         Self::open_with_migrations(data_dir, MIGRATIONS)
     }
 
+    /// Returns whether `data_dir` contains a record database, so a reader can report an empty or
+    /// mistyped folder without creating a database in it.
+    pub fn exists(data_dir: &Path) -> bool {
+        data_dir.join(DATABASE_FILE).is_file()
+    }
+
     /// Opens the database with a given list of migrations, so tests can add a later version.
     pub(crate) fn open_with_migrations(
         data_dir: &Path,

@@ -7,16 +7,23 @@
 
 use clap::{Arg, ArgAction, Command};
 use i18n::Catalogue;
+use replenish_core::connection_settings::MAX_RECONNECT_ATTEMPTS;
 use replenish_core::endpoint::DEFAULT_ENDPOINT;
 use replenish_core::session::SessionConfig;
 
 use crate::language::LANGUAGE_OPTION;
+use crate::records_command;
 
 /// The program name, as users type it.
 pub const PROGRAM: &str = "replenish";
 
 /// The `watch` subcommand.
 pub const WATCH: &str = "watch";
+
+/// The `records` subcommand, with its own subcommands `list` and `export`.
+pub const RECORDS: &str = "records";
+pub const LIST: &str = "list";
+pub const EXPORT: &str = "export";
 
 /// Argument ids, which are also the long option names.
 pub mod id {
@@ -26,14 +33,23 @@ pub mod id {
     pub const JSON: &str = "json";
     pub const TIMEOUT: &str = "timeout";
     pub const DOOR_WAIT: &str = "door-wait";
+    pub const RETRIES: &str = "retries";
     pub const LANGUAGE: &str = "language";
     pub const VERBOSE: &str = "verbose";
     pub const DATA_DIR: &str = "data-dir";
+    pub const FROM: &str = "from";
+    pub const TO: &str = "to";
+    pub const OUTCOME: &str = "outcome";
+    pub const PRODUCT: &str = "product";
+    pub const FORMAT: &str = "format";
+    pub const OUTPUT: &str = "output";
+    pub const FORCE: &str = "force";
     pub const HELP: &str = "help";
     pub const VERSION: &str = "version";
 }
 
-/// Builds the whole command line: `replenish [--language TAG] watch …`.
+/// Builds the whole command line: `replenish [--language TAG] watch …` and
+/// `replenish [--language TAG] records list|export …`.
 pub fn build(catalogue: &Catalogue) -> Command {
     let text = |key: &str| catalogue.text(key).to_owned();
 
@@ -57,6 +73,7 @@ pub fn build(catalogue: &Catalogue) -> Command {
         )
         .arg(language_option(catalogue))
         .subcommand(watch(catalogue))
+        .subcommand(records_command::records(catalogue))
 }
 
 fn watch(catalogue: &Catalogue) -> Command {
@@ -65,6 +82,7 @@ fn watch(catalogue: &Catalogue) -> Command {
         .door_wait_timeout
         .as_secs()
         .to_string();
+    let retries_default = SessionConfig::default().reconnect.max_attempts.to_string();
 
     Command::new(WATCH)
         .about(text("cli.help.watch.about"))
@@ -119,6 +137,20 @@ fn watch(catalogue: &Catalogue) -> Command {
                 ),
         )
         .arg(
+            Arg::new(id::RETRIES)
+                .long(id::RETRIES)
+                .value_name("N")
+                // So "--retries -1" gets the range message, not "unknown argument -1".
+                .allow_negative_numbers(true)
+                .help(catalogue.format(
+                    "cli.help.watch.retries",
+                    &[
+                        ("default", &retries_default),
+                        ("max", &MAX_RECONNECT_ATTEMPTS.to_string()),
+                    ],
+                )),
+        )
+        .arg(
             Arg::new(id::DATA_DIR)
                 .long(id::DATA_DIR)
                 .value_name("DIR")
@@ -132,7 +164,7 @@ fn watch(catalogue: &Catalogue) -> Command {
         )
 }
 
-fn help_flag(catalogue: &Catalogue) -> Arg {
+pub(crate) fn help_flag(catalogue: &Catalogue) -> Arg {
     Arg::new(id::HELP)
         .short('h')
         .long(id::HELP)
@@ -152,7 +184,8 @@ fn language_option(catalogue: &Catalogue) -> Arg {
         .help(catalogue.text("cli.help.language").to_owned())
 }
 
-fn top_template(catalogue: &Catalogue) -> String {
+/// Returns the help template of a command that has subcommands.
+pub(crate) fn top_template(catalogue: &Catalogue) -> String {
     format!(
         "{{about-with-newline}}\n{usage}\n  {{usage}}\n\n{commands}\n{{subcommands}}\n\n{options}\n{{options}}\n",
         usage = catalogue.text("cli.help.usage_heading"),
@@ -161,7 +194,8 @@ fn top_template(catalogue: &Catalogue) -> String {
     )
 }
 
-fn watch_template(catalogue: &Catalogue) -> String {
+/// Returns the help template of a command without subcommands.
+pub(crate) fn watch_template(catalogue: &Catalogue) -> String {
     format!(
         "{{about-with-newline}}\n{usage}\n  {{usage}}\n\n{options}\n{{options}}{{after-help}}\n",
         usage = catalogue.text("cli.help.usage_heading"),

@@ -1,4 +1,5 @@
-//! The exit status of `replenish`, documented in `replenish watch --help`.
+//! The exit status of `replenish`, documented in `replenish watch --help` and
+//! `replenish records list --help`.
 
 use replenish_core::state::{FailureReason, SessionState};
 
@@ -7,8 +8,12 @@ use crate::signals::StopCause;
 /// The exit status of the process. The numbers are part of the command's interface for scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// The final list arrived, or help or the version was printed.
+    /// The final list arrived, the records were listed or exported, or help or the version was
+    /// printed.
     Success,
+    /// `records export` found no session that matches the filter and wrote no file, as `grep`
+    /// exits 1 when nothing matches.
+    NothingSelected,
     /// The server sent a `failure` frame: it could not create the session.
     Refused,
     /// The door did not open: a failed `door` frame or no door frame within the wait.
@@ -19,8 +24,13 @@ pub enum Exit {
     TimedOut,
     /// Invalid command line, as `EX_USAGE` of BSD's sysexits.h.
     Usage,
+    /// The record store could not be opened or read, as `EX_NOINPUT`.
+    RecordsUnavailable,
     /// The event loop could not start or the session task failed, as `EX_SOFTWARE`.
     Internal,
+    /// The export file already exists and `--force` was not given, or it could not be created or
+    /// written, as `EX_CANTCREAT`.
+    CannotCreate,
     /// Standard output could not be written, as `EX_IOERR` of sysexits.h.
     Output,
     /// SIGINT (Ctrl-C), as shells report a process ended by that signal (128 + 2).
@@ -33,12 +43,15 @@ impl Exit {
     pub fn code(self) -> u8 {
         match self {
             Exit::Success => 0,
+            Exit::NothingSelected => 1,
             Exit::Refused => 2,
             Exit::DoorNotOpened => 3,
             Exit::Connection => 4,
             Exit::TimedOut => 5,
             Exit::Usage => 64,
+            Exit::RecordsUnavailable => 66,
             Exit::Internal => 70,
+            Exit::CannotCreate => 73,
             Exit::Output => 74,
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
@@ -69,7 +82,9 @@ impl Exit {
             // deliver its final list, which is what code 4 reports.
             SessionState::Connecting
             | SessionState::WaitingForDoor
-            | SessionState::DoorOpen { .. } => Exit::Connection,
+            | SessionState::DoorOpen { .. }
+            | SessionState::Interrupted { .. }
+            | SessionState::Reconnecting { .. } => Exit::Connection,
         }
     }
 }

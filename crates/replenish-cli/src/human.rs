@@ -1,15 +1,16 @@
 //! Readable output: the banner texts of the desktop app, one line each, in the user's language.
 
 use std::io;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use i18n::Catalogue;
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::event::SessionEvent;
 use replenish_core::presenter::{Presenter, SessionContext};
-use replenish_core::view::{Message, SessionView};
+use replenish_core::view::{Message, ReconnectView, SessionView};
 
 use crate::human_final::final_lines;
-use crate::output::{EventSink, Output};
+use crate::output::{AlreadyStored, EventSink, Output};
 use crate::signals::StopCause;
 use crate::text::{printable, render};
 
@@ -57,6 +58,9 @@ impl HumanSink {
         if let Some(detail) = &view.detail {
             lines.push(format!("{INDENT}{}", self.render(detail)));
         }
+        if let Some(reconnect) = &view.reconnect {
+            lines.push(format!("{INDENT}{}", self.reconnect_line(reconnect)));
+        }
         if let Some(server_message) = &view.server_message {
             let line = self
                 .catalogue
@@ -67,6 +71,17 @@ impl HumanSink {
             lines.push(format!("{INDENT}{}", self.next_step(next_step)));
         }
         lines
+    }
+
+    /// Renders the reconnect line once. A terminal line cannot tick like the window's countdown,
+    /// so it names the wait as it was when the connection dropped.
+    fn reconnect_line(&self, reconnect: &ReconnectView) -> String {
+        let mut countdown = reconnect.countdown.clone();
+        if let Some(retry_at_ms) = reconnect.retry_at_ms {
+            let seconds = retry_at_ms.saturating_sub(now_ms()).div_ceil(1000);
+            countdown = countdown.arg("seconds", seconds.to_string());
+        }
+        self.render(&countdown)
     }
 
     /// Renders the next step. The app's sentence after a cancel points at its start form, which a
@@ -100,7 +115,7 @@ impl EventSink for HumanSink {
         if let Some(list) = &update.final_list {
             lines.extend(final_lines(self.catalogue, list));
         }
-        if let Some(notice) = &update.notice {
+        for notice in &update.notices {
             let message = self.render(&notice.message);
             lines.push(
                 self.catalogue
@@ -128,4 +143,26 @@ impl EventSink for HumanSink {
         };
         self.print(&[line])
     }
+
+    fn already_stored(&mut self, stored: &AlreadyStored) -> io::Result<()> {
+        let record = stored
+            .record_id
+            .map_or_else(|| "—".to_owned(), |id| id.to_string());
+        let line = self.catalogue.format(
+            "cli.watch.already_stored",
+            &[
+                ("record", &record),
+                ("existing", &stored.existing.to_string()),
+            ],
+        );
+        self.print(&[line])
+    }
+}
+
+/// The local time in ms since the Unix epoch, the clock of the session's reconnect times.
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or_default()
 }

@@ -4,11 +4,13 @@ use std::io;
 
 use i18n::Catalogue;
 use replenish_core::endpoint::SessionTarget;
-use replenish_core::event::{ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent};
+use replenish_core::event::{
+    CertificateProblem, ConnectErrorKind, LostCause, ProtocolErrorKind, SessionEvent,
+};
 use serde::Serialize;
 
 use crate::json_final::FinalJson;
-use crate::output::{EventSink, Output};
+use crate::output::{AlreadyStored, EventSink, Output};
 use crate::signals::StopCause;
 
 /// One output line. The enum tag becomes the `event` field, written first.
@@ -55,6 +57,18 @@ pub enum JsonEvent<'a> {
     DoorTimedOut {
         seconds: u64,
     },
+    Interrupted {
+        cause: &'static str,
+        close_code: Option<u16>,
+        reason: &'a str,
+        next_attempt: u32,
+        max_attempts: u32,
+        delay_ms: u64,
+    },
+    Reconnecting {
+        attempt: u32,
+        max_attempts: u32,
+    },
     ConnectionLost {
         cause: &'static str,
         close_code: Option<u16>,
@@ -66,6 +80,13 @@ pub enum JsonEvent<'a> {
     Cancelled,
     Closed {
         close_code: u16,
+    },
+    /// Follows `final` when the record store already contained this list: the same server sent
+    /// the record id before, and `existing_session` stored it. Session ids are the record store's.
+    AlreadyStored {
+        record_id: Option<i64>,
+        session: i64,
+        existing_session: i64,
     },
 }
 
@@ -119,6 +140,29 @@ impl<'a> JsonEvent<'a> {
                 cause: lost_cause_name(*cause),
                 close_code: *close_code,
                 reason,
+            },
+            SessionEvent::Interrupted {
+                cause,
+                close_code,
+                reason,
+                next_attempt,
+                max_attempts,
+                delay_ms,
+                ..
+            } => JsonEvent::Interrupted {
+                cause: lost_cause_name(*cause),
+                close_code: *close_code,
+                reason,
+                next_attempt: *next_attempt,
+                max_attempts: *max_attempts,
+                delay_ms: *delay_ms,
+            },
+            SessionEvent::Reconnecting {
+                attempt,
+                max_attempts,
+            } => JsonEvent::Reconnecting {
+                attempt: *attempt,
+                max_attempts: *max_attempts,
             },
             SessionEvent::Cancelled => JsonEvent::Cancelled,
             SessionEvent::Closed { close_code } => JsonEvent::Closed {
@@ -175,6 +219,14 @@ impl EventSink for JsonSink {
             }
         }
     }
+
+    fn already_stored(&mut self, stored: &AlreadyStored) -> io::Result<()> {
+        self.write(&JsonEvent::AlreadyStored {
+            record_id: stored.record_id,
+            session: stored.session.0,
+            existing_session: stored.existing.0,
+        })
+    }
 }
 
 /// Returns the snake_case name of a connect failure kind, for scripts to branch on.
@@ -184,6 +236,12 @@ fn connect_error_name(kind: ConnectErrorKind) -> &'static str {
         ConnectErrorKind::TimedOut => "timed_out",
         ConnectErrorKind::Dns => "dns",
         ConnectErrorKind::Tls => "tls",
+        ConnectErrorKind::Certificate(CertificateProblem::UnknownIssuer) => {
+            "certificate_unknown_issuer"
+        }
+        ConnectErrorKind::Certificate(CertificateProblem::Expired { .. }) => "certificate_expired",
+        ConnectErrorKind::Certificate(CertificateProblem::WrongHost) => "certificate_wrong_host",
+        ConnectErrorKind::Certificate(CertificateProblem::Other) => "certificate_invalid",
         ConnectErrorKind::Reset => "reset",
         ConnectErrorKind::NotWebSocket => "not_websocket",
         ConnectErrorKind::Other => "other",
@@ -197,6 +255,7 @@ fn lost_cause_name(cause: LostCause) -> &'static str {
         LostCause::Reset => "reset",
         LostCause::DeadPeer => "dead_peer",
         LostCause::TooLarge => "too_large",
+        LostCause::Unreachable => "unreachable",
         LostCause::Other => "other",
     }
 }
@@ -210,6 +269,7 @@ fn protocol_error_name(kind: ProtocolErrorKind) -> &'static str {
         ProtocolErrorKind::MissingField => "missing_field",
         ProtocolErrorKind::InvalidField => "invalid_field",
         ProtocolErrorKind::Binary => "binary",
+        ProtocolErrorKind::NotUtf8 => "not_utf8",
     }
 }
 

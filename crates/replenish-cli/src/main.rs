@@ -3,9 +3,13 @@
 //! `replenish watch` runs one replenishment session on the same core as the desktop app
 //! (`replenish-core`) and prints each event as it happens, as readable text in the user's
 //! language or as one JSON object per line. The exit status reports how the session ended, and
-//! [`exit::Exit`] lists the codes.
+//! [`exit::Exit`] lists the codes. `replenish records list` and `replenish records export` read
+//! the sessions that the app and `watch` stored, with the filters and the exports of the app's
+//! History screen.
 
+mod atomic_file;
 mod command;
+mod data_dir;
 mod exit;
 mod human;
 mod human_final;
@@ -14,6 +18,12 @@ mod json_final;
 mod language;
 mod logging;
 mod output;
+mod records;
+mod records_args;
+mod records_command;
+mod records_export;
+mod records_list;
+mod records_table;
 mod signals;
 mod text;
 mod token_input;
@@ -40,15 +50,19 @@ fn run(argv: Vec<OsString>) -> Exit {
     let language = language::from_argv_or_env(&argv);
     let catalogue = Catalogue::get(language);
 
-    let args = match usage::parse(argv, catalogue) {
-        Ok(Parsed::Watch(args)) => args,
-        Ok(Parsed::Shown) => return Exit::Success,
+    match usage::parse(argv, catalogue) {
+        Ok(Parsed::Watch(args)) => {
+            logging::init(args.verbose);
+            watch::run(*args, catalogue)
+        }
+        Ok(Parsed::Records(args)) => {
+            logging::init(args.verbose);
+            records::run(*args, catalogue)
+        }
+        Ok(Parsed::Shown) => Exit::Success,
         Err(error) => {
             usage::report(catalogue, &error);
-            return Exit::Usage;
+            Exit::Usage
         }
-    };
-
-    logging::init(args.verbose);
-    watch::run(*args, catalogue)
+    }
 }

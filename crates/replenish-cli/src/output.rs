@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use record_store::SessionId;
 use replenish_core::endpoint::SessionTarget;
 use replenish_core::event::SessionEvent;
 use replenish_core::token::Token;
@@ -18,6 +19,20 @@ pub trait EventSink {
 
     /// Reports that the command is cancelling the session. `timeout_secs` is the `--timeout`.
     fn stopping(&mut self, cause: StopCause, timeout_secs: Option<u64>) -> io::Result<()>;
+
+    /// Reports that the final list just printed was already stored: the same server sent its
+    /// record id before, and session `existing` of the record store contains it.
+    fn already_stored(&mut self, stored: &AlreadyStored) -> io::Result<()>;
+}
+
+/// A final list that the record store already contained, so it was not stored again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyStored {
+    pub record_id: Option<i64>,
+    /// This session's id in the record store.
+    pub session: SessionId,
+    /// The session that stored the list first.
+    pub existing: SessionId,
 }
 
 /// Masks the token in text that is about to be printed.

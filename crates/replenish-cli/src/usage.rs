@@ -5,13 +5,15 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use i18n::Catalogue;
 
-use crate::command::{self, PROGRAM, WATCH};
+use crate::command::{self, EXPORT, LIST, PROGRAM, RECORDS, WATCH};
+use crate::records_args::{self, RecordsArgs};
 use crate::watch_args::{self, WatchArgs};
 
 /// A parsed command line.
 #[derive(Debug)]
 pub enum Parsed {
     Watch(Box<WatchArgs>),
+    Records(Box<RecordsArgs>),
     /// Help or the version was printed on stdout; nothing more to do.
     Shown,
 }
@@ -32,6 +34,14 @@ impl UsageError {
             command: format!("{PROGRAM} {WATCH}"),
         }
     }
+
+    /// Problems with the options of `replenish records <subcommand>`.
+    pub fn records(subcommand: &str, problems: Vec<String>) -> Self {
+        Self {
+            problems,
+            command: format!("{PROGRAM} {RECORDS} {subcommand}"),
+        }
+    }
 }
 
 /// Parses `argv` and checks the options.
@@ -45,6 +55,17 @@ pub fn parse(argv: Vec<OsString>, catalogue: &Catalogue) -> Result<Parsed, Usage
     match matches.subcommand() {
         Some((WATCH, watch_matches)) => watch_args::from_matches(watch_matches, catalogue)
             .map(|args| Parsed::Watch(Box::new(args))),
+        Some((RECORDS, records_matches)) => match records_matches.subcommand() {
+            Some((subcommand, matches)) => {
+                records_args::from_matches(subcommand, matches, catalogue)
+                    .map(|args| Parsed::Records(Box::new(args)))
+            }
+            // clap requires a subcommand of `records`, so this does not occur.
+            None => Err(UsageError {
+                problems: vec![catalogue.text("cli.error.command_missing").to_owned()],
+                command: command_path,
+            }),
+        },
         // clap accepts only the subcommands it was given, and one is required.
         _ => Err(UsageError {
             problems: vec![catalogue.text("cli.error.command_missing").to_owned()],
@@ -67,13 +88,25 @@ pub fn report(catalogue: &Catalogue, error: &UsageError) {
     );
 }
 
-/// Returns `replenish watch` when argv names the subcommand, else `replenish`, for the hint.
+/// Returns the command whose help the hint names: `replenish watch`, `replenish records list`,
+/// `replenish records` or `replenish`, from the subcommands that argv names.
 fn command_path(argv: &[OsString]) -> String {
-    if argv.iter().skip(1).any(|argument| argument == WATCH) {
-        format!("{PROGRAM} {WATCH}")
-    } else {
-        PROGRAM.to_owned()
+    let mut arguments = argv.iter().skip(1);
+    while let Some(argument) = arguments.next() {
+        if argument == WATCH {
+            return format!("{PROGRAM} {WATCH}");
+        }
+        if argument == RECORDS {
+            let subcommand = arguments.find(|next| *next == LIST || *next == EXPORT);
+            return match subcommand {
+                Some(subcommand) => {
+                    format!("{PROGRAM} {RECORDS} {}", subcommand.to_string_lossy())
+                }
+                None => format!("{PROGRAM} {RECORDS}"),
+            };
+        }
     }
+    PROGRAM.to_owned()
 }
 
 /// Prints requested help or version, or turns clap's error into a localized usage error.
@@ -215,6 +248,31 @@ mod tests {
         let error = parse_error(&["replenish", "wach"]);
         assert!(error.problems[0].contains("wach"), "{:?}", error.problems);
         assert_eq!(error.command, "replenish");
+    }
+
+    #[test]
+    fn records_errors_name_subcommand() {
+        let export = parse_error(&[
+            "replenish",
+            "records",
+            "export",
+            "--format",
+            "doc",
+            "--output",
+            "x.doc",
+        ]);
+        let list = parse_error(&["replenish", "records", "list", "--outcome", "ok"]);
+        let bare = parse_error(&["replenish", "records"]);
+
+        assert_eq!(export.command, "replenish records export");
+        assert_eq!(export.problems.len(), 1, "{:?}", export.problems);
+        assert!(
+            export.problems[0].contains("“doc”"),
+            "{:?}",
+            export.problems
+        );
+        assert_eq!(list.command, "replenish records list");
+        assert_eq!(bare.command, "replenish records");
     }
 
     #[test]

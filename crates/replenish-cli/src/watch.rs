@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use i18n::Catalogue;
 use record_store::recorder::Records;
+use record_store::FinalOutcome;
 use replenish_core::event::SessionEvent;
 use replenish_core::session::run_journaled_session;
 use tokio::sync::mpsc;
@@ -16,7 +17,7 @@ use tracing::{error, info, warn};
 use crate::exit::Exit;
 use crate::human::HumanSink;
 use crate::json::JsonSink;
-use crate::output::{EventSink, Output};
+use crate::output::{AlreadyStored, EventSink, Output};
 use crate::signals::{StopCause, StopSignals};
 use crate::watch_args::WatchArgs;
 
@@ -110,13 +111,28 @@ async fn watch(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
                     _ => {}
                 }
                 // The final list is committed before it is printed, as in the app.
+                let mut already_stored = None;
                 if let (SessionEvent::FinalList(list), Some((records, record_id, _))) = (&event, &record) {
-                    if let Err(error) = records.store_final(*record_id, list.clone()).await {
-                        warn_line(catalogue, "cli.error.record_not_saved", &error);
+                    match records.store_final(*record_id, list.clone()).await {
+                        Ok(FinalOutcome::Stored) => {}
+                        Ok(FinalOutcome::Duplicate { existing }) => {
+                            info!(session = %record_id, %existing, "the final list was already stored");
+                            already_stored = Some(AlreadyStored {
+                                record_id: list.record_id,
+                                session: *record_id,
+                                existing,
+                            });
+                        }
+                        Err(error) => warn_line(catalogue, "cli.error.record_not_saved", &error),
                     }
                 }
                 if printer.write(|sink| sink.event(&event)) {
                     cancel.cancel();
+                }
+                if let Some(stored) = &already_stored {
+                    if printer.write(|sink| sink.already_stored(stored)) {
+                        cancel.cancel();
+                    }
                 }
             }
             () = &mut limit, if timeout_secs.is_some() && stop.is_none() => {

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use i18n::{Catalogue, Language};
+use replenish_core::connection_settings::MAX_RECONNECT_ATTEMPTS;
 use replenish_core::endpoint::{Field, FieldError, SessionRequest, SessionTarget};
 use replenish_core::session::SessionConfig;
 
 use crate::command::id;
+use crate::data_dir::records_dir;
 use crate::text::render;
 use crate::token_input::{read_token, TokenError, TOKEN_ENV};
 use crate::usage::UsageError;
@@ -27,24 +29,6 @@ pub struct WatchArgs {
     pub records_dir: Option<PathBuf>,
 }
 
-/// Environment variable naming the data folder, like `--data-dir`.
-pub const DATA_DIR_ENV: &str = "REPLENISH_DATA_DIR";
-
-/// The app's identifier, which names its folder under the platform's data folder.
-const APP_IDENTIFIER: &str = "com.replenishdesk.app";
-
-/// Returns the record folder: under the given data folder, or where the app keeps its records.
-fn records_dir(matches: &ArgMatches) -> Option<PathBuf> {
-    let data_dir = matches
-        .get_one::<String>(id::DATA_DIR)
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from));
-    match data_dir {
-        Some(folder) => Some(folder.join("records")),
-        None => dirs::data_dir().map(|folder| folder.join(APP_IDENTIFIER).join("records")),
-    }
-}
-
 /// Checks the options of `watch` and reads the token. Returns every problem found, not only the
 /// first, each as a line in the catalogue's language.
 pub fn from_matches(matches: &ArgMatches, catalogue: &Catalogue) -> Result<WatchArgs, UsageError> {
@@ -58,6 +42,7 @@ pub fn from_matches(matches: &ArgMatches, catalogue: &Catalogue) -> Result<Watch
 
     let timeout_secs = seconds(matches, id::TIMEOUT, catalogue, &mut problems);
     let door_wait_secs = seconds(matches, id::DOOR_WAIT, catalogue, &mut problems);
+    let retries = retries(matches, catalogue, &mut problems);
 
     let token = read_token(
         matches.get_one::<String>(id::TOKEN).map(String::as_str),
@@ -95,6 +80,9 @@ pub fn from_matches(matches: &ArgMatches, catalogue: &Catalogue) -> Result<Watch
             if let Some(secs) = door_wait_secs {
                 session_config.door_wait_timeout = Duration::from_secs(secs);
             }
+            if let Some(retries) = retries {
+                session_config.reconnect.max_attempts = retries;
+            }
             Ok(WatchArgs {
                 target,
                 json: matches.get_flag(id::JSON),
@@ -127,6 +115,24 @@ fn seconds(
             problems.push(catalogue.format(
                 "cli.error.seconds_invalid",
                 &[("option", &option), ("value", text)],
+            ));
+            None
+        }
+    }
+}
+
+/// Reads the number of reconnect attempts, 0 to the allowed maximum, or records the problem.
+fn retries(matches: &ArgMatches, catalogue: &Catalogue, problems: &mut Vec<String>) -> Option<u32> {
+    let text = matches.get_one::<String>(id::RETRIES)?;
+    match text.trim().parse::<u32>() {
+        Ok(retries) if retries <= MAX_RECONNECT_ATTEMPTS => Some(retries),
+        _ => {
+            problems.push(catalogue.format(
+                "cli.error.retries_invalid",
+                &[
+                    ("value", text),
+                    ("max", &MAX_RECONNECT_ATTEMPTS.to_string()),
+                ],
             ));
             None
         }

@@ -221,8 +221,10 @@ async fn door_held_then_final() {
 #[tokio::test]
 async fn drop_before_final_exits_4() {
     let sim = start_short(Scenario::DropBeforeFinal).await;
+    let mut args = watch_json(&sim);
+    args.extend(["--retries".to_owned(), "0".to_owned()]);
 
-    let run = run(&watch_json(&sim)).await;
+    let run = run(&args).await;
 
     assert_eq!(run.code, Some(4), "{run:?}");
     assert_eq!(

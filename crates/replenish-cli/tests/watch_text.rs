@@ -174,8 +174,10 @@ async fn rejected_handshake_shows_status() {
 #[tokio::test]
 async fn lost_connection_shows_next_step() {
     let sim = start_short(Scenario::DropBeforeFinal).await;
+    let mut args = watch_with_token(&sim);
+    args.extend(["--retries".to_owned(), "0".to_owned()]);
 
-    let run = run_with(&watch_with_token(&sim), &[ZH], None).await;
+    let run = run_with(&args, &[ZH], None).await;
 
     assert_eq!(run.code, Some(4), "{run:?}");
     assert!(
@@ -288,9 +290,21 @@ async fn top_help_follows_language_option() {
 
     assert_eq!(run.code, Some(0), "{run:?}");
     assert!(run.stdout.contains("Commands:"), "{}", run.stdout);
-    assert!(
+    let command_line = |name: &str| {
         run.stdout
-            .contains("watch  Run one replenishment session and print each event as it happens."),
+            .lines()
+            .find(|line| line.trim_start().starts_with(name))
+            .map(|line| line.trim_start()[name.len()..].trim().to_owned())
+    };
+    assert_eq!(
+        command_line("watch ").as_deref(),
+        Some("Run one replenishment session and print each event as it happens."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        command_line("records ").as_deref(),
+        Some("List or export the replenishment sessions stored on this PC by the app and by replenish watch."),
         "{}",
         run.stdout
     );

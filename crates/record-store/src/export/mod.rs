@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 pub use csv_file::export_csv;
 pub use i18n::Language;
-pub use xlsx_file::export_xlsx;
+pub use xlsx_file::{export_xlsx, export_xlsx_to_writer};
 
 /// The time zone in which an export shows times.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,7 +51,9 @@ pub enum ExportError {
     #[error("writing the CSV export failed: {0}. Check that the target is writable and the disk has space")]
     Csv(#[from] csv::Error),
 
-    #[error("writing the CSV export failed: {0}. Check that the target is writable and the disk has space")]
+    #[error(
+        "writing the export failed: {0}. Check that the target is writable and the disk has space"
+    )]
     Io(#[from] std::io::Error),
 
     #[error("building the XLSX export failed: {0}")]

@@ -1,5 +1,6 @@
 //! XLSX export: typed number and date cells, a frozen header row and set column widths.
 
+use std::io::Write;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -32,16 +33,8 @@ pub fn export_xlsx(
     options: &ExportOptions,
     path: &Path,
 ) -> Result<(), ExportError> {
-    validate(options.time_zone)?;
-    let rows = build_rows(sessions, options)?;
-
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(options.language))?;
-    write_sheet(sheet, &rows, options.language)?;
-
     // Building in memory first leaves no half-written file at `path` when a step fails.
-    let bytes = workbook.save_to_buffer()?;
+    let (bytes, rows) = build_workbook(sessions, options)?;
     std::fs::write(path, bytes).map_err(|source| {
         tracing::error!(path = %path.display(), error = %source, "cannot write the XLSX export");
         ExportError::WriteFile {
@@ -50,8 +43,40 @@ pub fn export_xlsx(
         }
     })?;
 
-    tracing::info!(sessions = sessions.len(), rows = rows.len(), path = %path.display(), "exported XLSX");
+    tracing::info!(sessions = sessions.len(), rows, path = %path.display(), "exported XLSX");
     Ok(())
+}
+
+/// Writes the same workbook as [`export_xlsx`] to `writer`, for a caller that chooses how the
+/// file reaches the disk, e.g. through a temporary file that is renamed when complete.
+pub fn export_xlsx_to_writer(
+    sessions: &[StoredSession],
+    options: &ExportOptions,
+    mut writer: impl Write,
+) -> Result<(), ExportError> {
+    let (bytes, rows) = build_workbook(sessions, options)?;
+    writer.write_all(&bytes)?;
+    writer.flush()?;
+
+    tracing::info!(sessions = sessions.len(), rows, "exported XLSX");
+    Ok(())
+}
+
+/// Builds the workbook in memory and returns its bytes and the number of data rows.
+fn build_workbook(
+    sessions: &[StoredSession],
+    options: &ExportOptions,
+) -> Result<(Vec<u8>, usize), ExportError> {
+    validate(options.time_zone)?;
+    let rows = build_rows(sessions, options)?;
+
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name(options.language))?;
+    write_sheet(sheet, &rows, options.language)?;
+
+    let bytes = workbook.save_to_buffer()?;
+    Ok((bytes, rows.len()))
 }
 
 /// Returns the worksheet name: "补货记录" or "Replenishments".

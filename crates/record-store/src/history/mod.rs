@@ -7,5 +7,8 @@
 mod request;
 mod views;
 
+pub use crate::query::sum_sessions;
 pub use request::{FieldErrors, HistoryRequest, MAX_PRODUCT_TEXT_CHARS};
-pub use views::{history_view, outcome_options, record_view, MAX_HISTORY_ROWS};
+pub use views::{
+    history_rows, history_totals, history_view, outcome_options, record_view, MAX_HISTORY_ROWS,
+};

@@ -39,6 +39,23 @@ pub fn history_view(summaries: &[SessionSummary], time_zone: ExportTimeZone) -> 
     }
 }
 
+/// Builds one row of the History list for every summary, with no maximum, e.g. for a terminal
+/// that prints the whole selection.
+pub fn history_rows(
+    summaries: &[SessionSummary],
+    time_zone: ExportTimeZone,
+) -> Vec<HistoryRowView> {
+    summaries
+        .iter()
+        .map(|summary| row_view(summary, time_zone))
+        .collect()
+}
+
+/// Returns the totals of the History list: the sums over every session in `summaries`.
+pub fn history_totals(summaries: &[SessionSummary]) -> TotalsView {
+    filter_totals_view(&sum_sessions(summaries))
+}
+
 /// Builds the view of one opened session. `image_url` maps a product's picture URL to the URL
 /// the page loads it from, as for the live screen.
 pub fn record_view(

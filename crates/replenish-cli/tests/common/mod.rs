@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod history;
+
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -185,4 +187,66 @@ pub async fn client_close_code(sim: &RunningSim, index: usize) -> Option<u16> {
 /// Returns the default device number as text.
 pub fn device_no() -> String {
     DEFAULT_DEVICE_NO.to_string()
+}
+
+/// `watch --json` for the simulator with the default token, recording into `data_dir`.
+pub fn watch_json_into(sim: &RunningSim, data_dir: &std::path::Path) -> Vec<String> {
+    let mut args = watch_json(sim);
+    args.extend(["--data-dir".to_owned(), data_dir.display().to_string()]);
+    args
+}
+
+/// Runs one `watch --json` session into `data_dir` to its end and checks that it exited with
+/// `expected_code`.
+pub async fn record_session(
+    sim: &RunningSim,
+    data_dir: &std::path::Path,
+    expected_code: i32,
+) -> Run {
+    let run = run(&watch_json_into(sim, data_dir)).await;
+    assert_eq!(run.code, Some(expected_code), "{run:?}");
+    run
+}
+
+/// Runs `replenish records ARGS --data-dir DATA_DIR` to its end.
+pub async fn records<S: AsRef<str>>(args: &[S], data_dir: &std::path::Path) -> Run {
+    let mut full = vec!["records".to_owned()];
+    full.extend(args.iter().map(|arg| arg.as_ref().to_owned()));
+    full.extend(["--data-dir".to_owned(), data_dir.display().to_string()]);
+    run(&full).await
+}
+
+/// Runs `records list --json` on `data_dir`, checks that it succeeded, and returns the document.
+pub async fn list_json<S: AsRef<str>>(filters: &[S], data_dir: &std::path::Path) -> Value {
+    let mut args = vec!["list".to_owned(), "--json".to_owned()];
+    args.extend(filters.iter().map(|arg| arg.as_ref().to_owned()));
+    let run = records(&args, data_dir).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    serde_json::from_str(run.stdout.trim())
+        .unwrap_or_else(|error| panic!("records list --json is not JSON ({error}): {}", run.stdout))
+}
+
+/// Returns the `session_id` of each session in a `records list --json` document, in order.
+pub fn session_ids(document: &Value) -> Vec<i64> {
+    document["sessions"]
+        .as_array()
+        .expect("sessions is an array")
+        .iter()
+        .map(|session| {
+            session["session_id"]
+                .as_i64()
+                .expect("session_id is an integer")
+        })
+        .collect()
+}
+
+/// Returns the session with `session_id` from a `records list --json` document.
+pub fn session(document: &Value, session_id: i64) -> Value {
+    document["sessions"]
+        .as_array()
+        .expect("sessions is an array")
+        .iter()
+        .find(|session| session["session_id"] == session_id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no session {session_id} in {document}"))
 }
