@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Replenish Desk needs on Debian or Ubuntu: the
-# WebKitGTK build libraries, Xvfb and WebKitWebDriver for the window tests, a CJK font, and
-# tauri-driver. Each step is skipped when its part is already there, so running it twice is cheap.
+# WebKitGTK build libraries, Xvfb and WebKitWebDriver for the window tests, a CJK font, Node.js and
+# npm for the Tauri CLI, GnuPG for the package test, and tauri-driver. Each step is skipped when
+# its part is already there, so running it twice is cheap.
 set -euo pipefail
 
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk gnupg
+  # dbus-daemon for the window tests, which run each app on a private session bus where the
+  # single-instance plugin finds the running window. Package "dbus" provides it on Debian 12 and
+  # Ubuntu 22.04 alike.
+  dbus
 )
+
+# The Tauri CLI (icons, installers) comes from npm, pinned in package-lock.json. Debian 12's
+# Node.js 18 and npm 9 run it. A Node.js installed another way is used as it is.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

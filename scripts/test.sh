@@ -17,6 +17,8 @@ echo "== unit and integration tests"
 cargo test --workspace --exclude window-tests --locked
 
 echo "== window tests (the real app under Xvfb, through tauri-driver)"
+# The update test signs its package with a key from the Tauri CLI, pinned in package-lock.json.
+npm ci --no-audit --no-fund
 cargo build -p replenish-desk --locked
 rm -rf target/e2e-screenshots
 xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use cabinet_sim::Scenario;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use i18n::Language;
 
 /// Replenish Desk (补货助手): watch a smart cabinet's replenishment session live.
@@ -50,6 +50,33 @@ pub struct Args {
     /// Language of the window: zh-CN or en. Defaults to the saved choice, then to zh-CN.
     #[arg(long, value_name = "TAG", value_parser = parse_language)]
     pub language: Option<Language>,
+
+    /// Launch link of a session to start at once:
+    /// replenish-desk://session?endpoint=URL&deviceNo=N&token=TOKEN. The desktop passes it when a
+    /// link is opened; it is checked like the start form.
+    #[arg(value_name = "LINK", conflicts_with_all = ["demo", "endpoint", "device"])]
+    pub link: Option<String>,
+
+    /// URL of the static JSON file that announces updates (https, or http on loopback), instead
+    /// of the one in the settings.
+    #[arg(long, value_name = "URL")]
+    pub update_endpoint: Option<String>,
+
+    /// Public key that update signatures are checked against, instead of the compiled-in one.
+    /// Debug builds only, for tests that sign an update with a key made at test time.
+    #[cfg(debug_assertions)]
+    #[arg(long, value_name = "KEY", hide = true)]
+    pub update_pubkey: Option<String>,
+}
+
+/// Parses the command line of a second launch, which the running app receives in place of a
+/// second window. The definition is the same as for the first launch, without the
+/// REPLENISH_TOKEN fallback, because the second launch's environment is not forwarded and this
+/// process's own variable contains the first launch's token, which must not be used again.
+pub fn parse_forwarded(argv: Vec<String>) -> Result<Args, clap::Error> {
+    let command = Args::command().mut_arg("token", |token| token.env(None));
+    let matches = command.try_get_matches_from(argv)?;
+    Args::from_arg_matches(&matches)
 }
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
@@ -58,4 +85,63 @@ fn parse_scenario(name: &str) -> Result<Scenario, String> {
 
 fn parse_language(tag: &str) -> Result<Language, String> {
     Language::parse(tag).ok_or_else(|| format!("unknown language {tag:?}: use zh-CN or en"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(args: &[&str]) -> Vec<String> {
+        std::iter::once("replenish-desk")
+            .chain(args.iter().copied())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn forwarded_ignores_token_variable() {
+        // Only this test sets the variable, and it reads it back through both parsers.
+        std::env::set_var("REPLENISH_TOKEN", "first-launch-token");
+        let arguments = argv(&["--endpoint", "ws://127.0.0.1:9/x", "--device", "7"]);
+        let own = Args::try_parse_from(arguments.clone()).unwrap();
+        let forwarded = parse_forwarded(arguments).unwrap();
+        std::env::remove_var("REPLENISH_TOKEN");
+
+        assert_eq!(own.token.as_deref(), Some("first-launch-token"));
+        assert_eq!(forwarded.token, None);
+        assert_eq!(forwarded.device.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn forwarded_reads_link_and_token() {
+        let link = parse_forwarded(argv(&["replenish-desk://session?deviceNo=7"])).unwrap();
+        assert_eq!(
+            link.link.as_deref(),
+            Some("replenish-desk://session?deviceNo=7")
+        );
+
+        let token = parse_forwarded(argv(&[
+            "--endpoint",
+            "ws://127.0.0.1:9/x",
+            "--device",
+            "7",
+            "--token",
+            "tok",
+        ]))
+        .unwrap();
+        assert_eq!(token.token.as_deref(), Some("tok"));
+    }
+
+    #[test]
+    fn link_conflicts_with_endpoint() {
+        let error = parse_forwarded(argv(&[
+            "--endpoint",
+            "ws://127.0.0.1:9/x",
+            "--device",
+            "7",
+            "replenish-desk://session",
+        ]))
+        .unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
 }

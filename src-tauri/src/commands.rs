@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use i18n::{Catalogue, Language};
@@ -13,6 +14,7 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 use tracing::{info, warn};
 
+use crate::launch::Launch;
 use crate::pictures::PictureRegistry;
 use crate::runner::{SessionRunner, StartError};
 use crate::settings::{RecentDevice, Settings, SettingsFile};
@@ -22,9 +24,12 @@ pub struct AppState {
     pub runner: SessionRunner,
     pub settings: Mutex<Settings>,
     pub settings_file: SettingsFile,
-    /// A session requested on the command line, started when the page first requests its state,
-    /// so no event is sent before the page listens.
-    pub pending_start: Mutex<Option<PendingStart>>,
+    /// A session requested on the command line or by a launch link, started when the page first
+    /// requests its state, so no event is sent before the page listens.
+    pub pending_start: Mutex<Option<Launch>>,
+    /// Set under the `pending_start` lock once the page has requested its state, after which a
+    /// second launch's session is started at once and reported by an event.
+    pub page_ready: AtomicBool,
     /// False when the record store could not open, so sessions are not kept.
     pub records_available: bool,
     /// The record store, shared with the runner, or `None` when it could not open.
@@ -42,14 +47,27 @@ pub struct PendingStart {
     pub remember: bool,
 }
 
-/// A command-line session that did not pass validation, shown on the start form with its errors.
-#[derive(Serialize)]
+/// A command-line session or launch link that did not pass validation, shown on the start form
+/// with its errors. It never contains the token.
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedStart {
     endpoint: String,
     device_no: String,
     device_name: Option<String>,
     failure: StartFailure,
+}
+
+impl RejectedStart {
+    /// Keeps the values of `request` that the form shows again, all but the token.
+    pub fn new(request: &SessionRequest, failure: StartFailure) -> Self {
+        Self {
+            endpoint: request.endpoint.clone(),
+            device_no: request.device_no.clone(),
+            device_name: request.device_name.clone(),
+            failure,
+        }
+    }
 }
 
 /// Everything the page needs to draw its first screen.
@@ -77,7 +95,7 @@ pub struct LanguageChange {
 }
 
 /// The failure of `start_session`, in the shape the page shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StartFailure {
     Invalid {
@@ -86,30 +104,50 @@ pub enum StartFailure {
     Busy {
         message: Message,
     },
+    /// The session asked for cannot be started, e.g. a retry before any session ran.
+    Unavailable {
+        message: Message,
+    },
+    /// A launch link rejected as a whole: wrong scheme or action, or malformed.
+    Link {
+        message: Message,
+    },
+}
+
+impl StartFailure {
+    /// Puts each field error beside its field, as the start form shows them.
+    pub fn invalid(errors: &[FieldError]) -> Self {
+        info!(fields = ?errors.iter().map(FieldError::field).collect::<Vec<_>>(), "start request rejected");
+        Self::Invalid {
+            fields: errors
+                .iter()
+                .map(|error| (error.field().name(), error.message()))
+                .collect(),
+        }
+    }
 }
 
 #[tauri::command]
 pub fn ui_bootstrap(app: AppHandle, state: State<'_, AppState>) -> Bootstrap {
-    let pending = state
-        .pending_start
-        .lock()
-        .expect("pending lock poisoned")
-        .take();
+    let pending = {
+        let mut pending = state.pending_start.lock().expect("pending lock poisoned");
+        state.page_ready.store(true, Ordering::SeqCst);
+        pending.take()
+    };
     let mut rejected_start = None;
-    if let Some(pending) = pending {
-        info!("starting the session given on the command line");
-        if let Err(failure) = start(&app, &state, &pending.request, pending.remember) {
-            warn!(
-                ?failure,
-                "the session given on the command line could not start"
-            );
-            rejected_start = Some(RejectedStart {
-                endpoint: pending.request.endpoint,
-                device_no: pending.request.device_no,
-                device_name: pending.request.device_name,
-                failure,
-            });
+    match pending {
+        Some(Launch::Start(pending)) => {
+            info!("starting the session given on the command line");
+            if let Err(failure) = start(&app, &state, &pending.request, pending.remember) {
+                warn!(
+                    ?failure,
+                    "the session given on the command line could not start"
+                );
+                rejected_start = Some(RejectedStart::new(&pending.request, failure));
+            }
         }
+        Some(Launch::Rejected(rejected)) => rejected_start = Some(rejected),
+        None => {}
     }
 
     let settings = state
@@ -157,6 +195,15 @@ pub fn cancel_session(state: State<'_, AppState>) {
     state.runner.cancel();
 }
 
+/// Starts the latest session again, with the same endpoint, device and token.
+#[tauri::command]
+pub fn retry_session(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<SessionView, StartFailure> {
+    state.runner.retry(&app).map_err(start_failure)
+}
+
 #[tauri::command]
 pub fn forget_device(device_no: String, state: State<'_, AppState>) -> Vec<RecentDevice> {
     let mut settings = state.settings.lock().expect("settings lock poisoned");
@@ -172,21 +219,12 @@ pub fn start(
     request: &SessionRequest,
     remember: bool,
 ) -> Result<SessionView, StartFailure> {
-    let target = SessionTarget::parse(request).map_err(|errors| {
-        info!(fields = ?errors.iter().map(FieldError::field).collect::<Vec<_>>(), "start form rejected");
-        StartFailure::Invalid {
-            fields: errors.iter().map(|error| (error.field().name(), error.message())).collect(),
-        }
-    })?;
+    let target = SessionTarget::parse(request).map_err(|errors| StartFailure::invalid(&errors))?;
 
     let view = state
         .runner
         .start(app, target.clone())
-        .map_err(|error| match error {
-            StartError::Busy => StartFailure::Busy {
-                message: Message::new("error.busy"),
-            },
-        })?;
+        .map_err(start_failure)?;
 
     if remember {
         let mut settings = state.settings.lock().expect("settings lock poisoned");
@@ -198,6 +236,17 @@ pub fn start(
         save(&state.settings_file, &settings);
     }
     Ok(view)
+}
+
+fn start_failure(error: StartError) -> StartFailure {
+    match error {
+        StartError::Busy => StartFailure::Busy {
+            message: Message::new("error.busy"),
+        },
+        StartError::NothingToRetry => StartFailure::Unavailable {
+            message: Message::new("error.nothing_to_retry"),
+        },
+    }
 }
 
 fn save(file: &SettingsFile, settings: &Settings) {

@@ -7,21 +7,27 @@
 // Release builds on Windows start without a console window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod capability_check;
 mod cli;
 mod commands;
+mod connection;
 mod demo;
 mod exports;
 mod folders;
 mod history;
+mod launch;
 mod logging;
+mod notifications;
 mod pictures;
 mod runner;
 mod settings;
+mod updates;
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use clap::Parser;
-use replenish_core::endpoint::SessionRequest;
 use tauri::Manager;
 use thumb_cache::{ThumbCache, ThumbConfig};
 use tracing::{error, info};
@@ -29,6 +35,7 @@ use tracing::{error, info};
 use crate::cli::Args;
 use crate::commands::{AppState, PendingStart};
 use crate::folders::Folders;
+use crate::launch::Launch;
 use crate::pictures::PictureRegistry;
 use crate::runner::SessionRunner;
 use crate::settings::SettingsFile;
@@ -47,6 +54,13 @@ fn main() {
     let args = Args::parse();
 
     let result = tauri::Builder::default()
+        // First, so a second launch hands its arguments to the running app and exits before any
+        // other plugin or the set-up runs.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            launch::on_second_launch(app, argv)
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .register_asynchronous_uri_scheme_protocol(
             pictures::SCHEME,
             |context, request, responder| {
@@ -68,6 +82,7 @@ fn main() {
                 });
             },
         )
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             set_up(app, &args)?;
             Ok(())
@@ -77,10 +92,19 @@ fn main() {
             commands::set_language,
             commands::start_session,
             commands::cancel_session,
+            commands::retry_session,
+            connection::connection_settings,
+            connection::set_connection_settings,
             commands::forget_device,
             history::list_records,
             history::open_record,
             history::export_records,
+            updates::check_update,
+            updates::postpone_update,
+            updates::download_update,
+            updates::install_update,
+            notifications::notification_settings,
+            notifications::set_notification_settings,
         ])
         .run(tauri::generate_context!());
 
@@ -126,32 +150,49 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
 
     // A demo session talks to a simulator on a random loopback port, so it is not remembered.
     let pending_start = if args.demo {
-        Some(PendingStart {
+        Some(Launch::Start(PendingStart {
             request: demo::start(app, args.demo_scenario)?,
             remember: false,
-        })
+        }))
     } else {
-        args.endpoint.as_ref().map(|endpoint| PendingStart {
-            request: SessionRequest {
-                endpoint: endpoint.clone(),
-                device_no: args.device.clone().unwrap_or_default(),
-                token: args.token.clone().unwrap_or_default(),
-                device_name: None,
-            },
-            remember: true,
-        })
+        launch::from_args(args)
     };
+
+    app.manage(updates::Updates::new(
+        args.update_endpoint
+            .as_deref()
+            .or(settings.update_endpoint.as_deref()),
+        update_pubkey(args),
+    ));
 
     info!(folder = %folders.exports.display(), "exports go to this folder");
     app.manage(AppState {
-        runner: SessionRunner::new(registry.clone(), records.clone()),
+        runner: SessionRunner::new(
+            registry.clone(),
+            records.clone(),
+            settings.connection.session_config(),
+        ),
         settings: Mutex::new(settings),
         settings_file,
         pending_start: Mutex::new(pending_start),
+        page_ready: AtomicBool::new(false),
         records_available,
         records,
         pictures: registry,
         exports: folders.exports,
     });
+    #[cfg(target_os = "macos")]
+    launch::listen_for_links(app.handle());
     Ok(())
+}
+
+/// Returns the test key given with `--update-pubkey`, which only debug builds accept.
+#[cfg(debug_assertions)]
+fn update_pubkey(args: &Args) -> Option<String> {
+    args.update_pubkey.clone()
+}
+
+#[cfg(not(debug_assertions))]
+fn update_pubkey(_args: &Args) -> Option<String> {
+    None
 }

@@ -40,7 +40,10 @@ pub struct SessionRunner {
     next_id: Arc<AtomicU64>,
     pictures: Arc<Mutex<PictureRegistry>>,
     records: Option<Records>,
-    config: SessionConfig,
+    config: Arc<Mutex<SessionConfig>>,
+    /// The target of the latest session, so the user can try it again by hand. Kept in memory
+    /// only, because it holds the token.
+    last_target: Arc<Mutex<Option<SessionTarget>>>,
 }
 
 /// The reason a session could not be started.
@@ -48,18 +51,45 @@ pub struct SessionRunner {
 pub enum StartError {
     #[error("a session is still running: cancel it or wait for it to end")]
     Busy,
+    #[error("no session ran since the app started, so there is nothing to retry")]
+    NothingToRetry,
 }
 
 impl SessionRunner {
     /// Creates the runner. Without `records`, sessions run but are not kept.
-    pub fn new(pictures: Arc<Mutex<PictureRegistry>>, records: Option<Records>) -> Self {
+    pub fn new(
+        pictures: Arc<Mutex<PictureRegistry>>,
+        records: Option<Records>,
+        config: SessionConfig,
+    ) -> Self {
         Self {
             current: Arc::default(),
             next_id: Arc::new(AtomicU64::new(1)),
             pictures,
             records,
-            config: SessionConfig::default(),
+            config: Arc::new(Mutex::new(config)),
+            last_target: Arc::default(),
         }
+    }
+
+    /// Sets the configuration of the sessions started from now on.
+    pub fn set_config(&self, config: SessionConfig) {
+        *self.config.lock().expect("config lock poisoned") = config;
+    }
+
+    /// Starts the latest session's target again.
+    pub fn retry(&self, app: &AppHandle) -> Result<SessionView, StartError> {
+        let target = self
+            .last_target
+            .lock()
+            .expect("target lock poisoned")
+            .clone()
+            .ok_or(StartError::NothingToRetry)?;
+        info!(
+            device_no = target.device_no(),
+            "retrying the latest session by hand"
+        );
+        self.start(app, target)
     }
 
     /// Returns the banner and final list currently on screen, for a page that loads mid-session.
@@ -94,6 +124,7 @@ impl SessionRunner {
             final_list: None,
         });
         drop(current);
+        *self.last_target.lock().expect("target lock poisoned") = Some(target.clone());
 
         info!(session_id = id, device_no = target.device_no(), host = %target.endpoint_host(), "starting session");
         let stored = self
@@ -106,7 +137,7 @@ impl SessionRunner {
             .and_then(|(record_id, journal)| Some((self.records.clone()?, record_id, journal)));
 
         let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
-        let config = self.config.clone();
+        let config = self.config.lock().expect("config lock poisoned").clone();
         tauri::async_runtime::spawn(run_journaled_session(
             target, config, cancel, sender, journal,
         ));
@@ -164,6 +195,7 @@ impl SessionRunner {
                 presenter.on_event(&event, &mut |url| Some(pictures.page_url(url)))
             };
             self.keep_on_screen(id, &update.session, &update.final_list);
+            crate::notifications::notify(&app, &event, presenter.state(), &update);
 
             if let Some(list) = &update.final_list {
                 emit(&app, FINAL_EVENT, list);
@@ -171,7 +203,7 @@ impl SessionRunner {
             if let Some(view) = &update.session {
                 emit(&app, STATE_EVENT, view);
             }
-            if let Some(notice) = &update.notice {
+            for notice in &update.notices {
                 emit(&app, NOTICE_EVENT, notice);
             }
         }

@@ -1,10 +1,13 @@
-//! Settings kept between runs: the language and the recent devices. Never the token.
+//! Settings kept between runs: the language, the recent devices and the notification switches.
+//! Never the token.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use i18n::Language;
+use replenish_core::connection_settings::ConnectionSettings;
+use replenish_core::notification::NotificationSwitches;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
@@ -26,6 +29,16 @@ pub struct RecentDevice {
 pub struct Settings {
     pub language: Language,
     pub recent_devices: Vec<RecentDevice>,
+    /// Missing in files written before notifications existed, which then get every kind on.
+    #[serde(default)]
+    pub notifications: NotificationSwitches,
+    /// Reconnect attempts and the door wait. Missing in older files, which get the defaults.
+    #[serde(default)]
+    pub connection: ConnectionSettings,
+    /// The static JSON file that announces updates (https, or http on loopback). No endpoint
+    /// means no update checks.
+    #[serde(default)]
+    pub update_endpoint: Option<String>,
 }
 
 impl Default for Settings {
@@ -33,6 +46,9 @@ impl Default for Settings {
         Self {
             language: Language::ZhCn,
             recent_devices: Vec::new(),
+            notifications: NotificationSwitches::default(),
+            connection: ConnectionSettings::default(),
+            update_endpoint: None,
         }
     }
 }
@@ -150,5 +166,36 @@ mod tests {
         fs::write(folder.join("settings.json"), "{ not json").unwrap();
         assert_eq!(file.load(), Settings::default());
         fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn notification_switches_round_trip() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = SettingsFile::new(folder.path());
+        let mut settings = Settings::default();
+        settings.notifications.final_list = false;
+
+        file.save(&settings).unwrap();
+
+        let loaded = file.load();
+        assert!(!loaded.notifications.final_list);
+        assert!(loaded.notifications.door_open);
+        assert!(loaded.notifications.failure);
+    }
+
+    #[test]
+    fn file_without_switches_keeps_language() {
+        let folder = tempfile::tempdir().unwrap();
+        let written_before_notifications = r#"{"language": "en", "recentDevices": []}"#;
+        fs::write(
+            folder.path().join("settings.json"),
+            written_before_notifications,
+        )
+        .unwrap();
+
+        let loaded = SettingsFile::new(folder.path()).load();
+
+        assert_eq!(loaded.language, Language::En);
+        assert_eq!(loaded.notifications, NotificationSwitches::default());
     }
 }

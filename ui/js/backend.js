@@ -33,15 +33,37 @@ export function setLanguage(language) {
 
 /**
  * Starts a session and returns its first SessionView. Rejects with `{ kind: "invalid", fields }`
- * for form errors, or `{ kind: "busy" | "internal", message }`.
+ * for form errors, or `{ kind: "busy" | "unavailable" | "internal", message }`.
  * @param {{endpoint: string, deviceNo: string, token: string, deviceName: string}} request
  */
 export function startSession(request) {
   return invoke("start_session", { request });
 }
 
+/** Resolves to the connection limits in force: `{ reconnectAttempts, doorWaitSecs }`. */
+export function connectionSettings() {
+  return invoke("connection_settings");
+}
+
+/**
+ * Sends the limits as typed. Rejects with `{ kind: "invalid", fields }` when a value is out of
+ * range, or `{ kind: "not_saved", message, settings }` when they apply but were not saved.
+ * @param {{reconnectAttempts: string, doorWaitSecs: string}} input
+ */
+export function setConnectionSettings(input) {
+  return invoke("set_connection_settings", { input });
+}
+
 export function cancelSession() {
   return invoke("cancel_session");
+}
+
+/**
+ * Starts the latest session again with the same endpoint, device and token, which only the
+ * backend holds. Resolves to its first SessionView.
+ */
+export function retrySession() {
+  return invoke("retry_session");
 }
 
 /** Removes a device from the recent devices and returns the new list. */
@@ -71,6 +93,43 @@ export function exportRecords(filter, format) {
   return invoke("export_records", { filter, format });
 }
 
+/** Returns the notification switches: `{ doorOpen, finalList, failure }`. */
+export function notificationSettings() {
+  return invoke("notification_settings");
+}
+
+/**
+ * Applies and saves the notification switches and returns them. Rejects with `{ message }` when
+ * they could not be saved, in which case they still apply until the app closes.
+ * @param {{doorOpen: boolean, finalList: boolean, failure: boolean}} switches
+ */
+export function setNotificationSettings(switches) {
+  return invoke("set_notification_settings", { switches });
+}
+
+/** Checks the update endpoint and returns `{ version, currentVersion, notes }` or null. */
+export function checkUpdate() {
+  return invoke("check_update");
+}
+
+/** Hides the update offer until the app starts again. */
+export function postponeUpdate() {
+  return invoke("postpone_update");
+}
+
+/**
+ * Downloads the offered update and verifies its signature; returns `{ version, bytes }`. Rejects
+ * with `{ message }` when the download fails or the signature does not match.
+ */
+export function downloadUpdate() {
+  return invoke("download_update");
+}
+
+/** Installs the verified update and restarts the app. */
+export function installUpdate() {
+  return invoke("install_update");
+}
+
 export function onSessionState(handler) {
   return listen("session://state", handler);
 }
@@ -81,6 +140,14 @@ export function onFinalList(handler) {
 
 export function onNotice(handler) {
   return listen("session://notice", handler);
+}
+
+/**
+ * Subscribes to the results of second launches and launch links: `{ kind: "started", session }`
+ * or `{ kind: "rejected", rejected }`, where `rejected` has the shape of `rejectedStart`.
+ */
+export function onLaunch(handler) {
+  return listen("launch://result", handler);
 }
 
 /**

@@ -1,16 +1,17 @@
-// The session banner: the phase title, its detail, the server's msg verbatim, the next step, the
-// door timer and the Cancel and New session buttons.
+// The session banner: the phase title, its detail, the server's msg verbatim, the reconnect
+// countdown, the next step, the door timer and the Cancel, Retry and New session buttons.
 
 import { byId, setOptionalText, setVisible } from "./dom.js";
 import { createDoorTimer } from "./door-timer.js";
 import { t, text } from "./i18n.js";
+import { createReconnectCountdown } from "./reconnect-countdown.js";
 
 const TONES = ["progress", "success", "warning", "error"];
 
 /**
- * @param {{onCancel: () => void, onNewSession: () => void}} actions
+ * @param {{onCancel: () => void, onRetry: () => void, onNewSession: () => void}} actions
  */
-export function createBanner({ onCancel, onNewSession }) {
+export function createBanner({ onCancel, onRetry, onNewSession }) {
   const banner = byId("banner");
   const device = byId("banner-device");
   const endpoint = byId("banner-endpoint");
@@ -20,14 +21,17 @@ export function createBanner({ onCancel, onNewSession }) {
   const serverMessage = byId("banner-server-message");
   const nextStep = byId("banner-next-step");
   const cancel = byId("cancel");
+  const retry = byId("retry-session");
   const newSession = byId("new-session");
   const doorTimer = createDoorTimer(byId("door-timer-row"), byId("door-timer"));
+  const countdown = createReconnectCountdown(byId("banner-reconnect"));
 
   /** The SessionView on screen. */
   let view = null;
   let cancelPending = false;
 
   cancel.addEventListener("click", onCancel);
+  retry.addEventListener("click", onRetry);
   newSession.addEventListener("click", onNewSession);
 
   function renderDevice() {
@@ -60,9 +64,11 @@ export function createBanner({ onCancel, onNewSession }) {
     setVisible(server, Boolean(view.serverMessage));
     setOptionalText(nextStep, t(view.nextStep));
     doorTimer.update(view);
+    countdown.update(view);
 
     setVisible(cancel, view.canCancel);
     cancel.disabled = cancelPending;
+    setVisible(retry, view.canRetry);
     setVisible(newSession, view.ended);
   }
 
@@ -89,6 +95,7 @@ export function createBanner({ onCancel, onNewSession }) {
       view = null;
       cancelPending = false;
       doorTimer.stop();
+      countdown.stop();
       delete banner.dataset.phase;
       delete banner.dataset.tone;
       for (const node of [device, title, serverMessage]) {
@@ -99,7 +106,13 @@ export function createBanner({ onCancel, onNewSession }) {
       }
       setVisible(server, false);
       setVisible(cancel, false);
+      setVisible(retry, false);
       setVisible(newSession, false);
+    },
+
+    /** Disables Retry while the retry request is in flight. */
+    setRetryPending(pending) {
+      retry.disabled = pending;
     },
 
     relocalize: render,

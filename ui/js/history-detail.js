@@ -1,9 +1,10 @@
-// One stored session opened from the History list: its facts, and its final list rendered by the
-// same code as the live screen's.
+// One stored session opened from the History list: its facts, its final list rendered by the
+// same code as the live screen's, and its printable replenishment slip.
 
 import { byId, element } from "./dom.js";
 import { createFinalList } from "./final-list.js";
 import { t, text } from "./i18n.js";
+import { renderSlip } from "./print-slip.js";
 
 /** Builds one fact; `name` becomes data-fact, which window tests select. */
 function fact(name, labelKey, value) {
@@ -52,6 +53,8 @@ export function createHistoryDetail() {
   const section = byId("history-detail");
   const facts = byId("history-facts");
   const noList = byId("history-detail-no-list");
+  const printButton = byId("history-print");
+  const slip = byId("print-slip");
   const finalList = createFinalList({
     section: byId("history-final"),
     recordId: byId("history-record-id"),
@@ -65,6 +68,8 @@ export function createHistoryDetail() {
   let view = null;
 
   function render() {
+    renderSlip(slip, view);
+    printButton.hidden = !view?.finalList;
     if (!view) {
       delete section.dataset.sessionId;
       delete facts.dataset.outcome;
@@ -86,6 +91,9 @@ export function createHistoryDetail() {
       finalList.clear();
     }
   }
+
+  // The slip is already in the page, so printing shows the system's print dialog at once.
+  printButton.addEventListener("click", () => window.print());
 
   return {
     /** Shows a RecordView. */

@@ -2,8 +2,8 @@
 // the user's clicks into commands. Every view renders what the backend sends and keeps it, so a
 // language switch can render it again.
 //
-// The header switches between two pages. 补货 shows the live screen, which is the start form or
-// the session, and 补货记录 shows the History screen. Session events keep updating the live
+// The header switches between three pages. 补货 shows the live screen, which is the start form or
+// the session, 补货记录 shows the History screen, and 设置 the settings. Session events keep updating the live
 // screen while History is shown, so switching back shows the current state.
 
 import * as backend from "./backend.js";
@@ -15,19 +15,28 @@ import { currentLanguageTag, localizeStatic, setCatalogue, text } from "./i18n.j
 import { createMessageSlot } from "./message-slot.js";
 import { createNotices } from "./notices.js";
 import { createSessionTracker } from "./session-tracker.js";
+import { createConnectionSettings } from "./connection-settings.js";
+import { createSettings } from "./settings.js";
 import { createStartForm } from "./start-form.js";
+import { createUpdateOffer } from "./update-offer.js";
 
 const startScreen = byId("start-screen");
 const sessionScreen = byId("session-screen");
 const historyScreen = byId("history-screen");
+const settingsScreen = byId("settings-screen");
 const sessionHeading = byId("session-heading");
 const languageSelect = byId("language");
 const navLive = byId("nav-live");
 const navHistory = byId("nav-history");
+const navSettings = byId("nav-settings");
 const appError = createMessageSlot(byId("app-error"));
 
 const startForm = createStartForm({ onSubmit: startSession, onForget: forgetDevice });
-const banner = createBanner({ onCancel: cancelSession, onNewSession: returnToForm });
+const banner = createBanner({
+  onCancel: cancelSession,
+  onRetry: retrySession,
+  onNewSession: returnToForm,
+});
 const notices = createNotices();
 const finalList = createFinalList({
   section: byId("final"),
@@ -37,6 +46,9 @@ const finalList = createFinalList({
   cabinets: byId("cabinets"),
 });
 const historyPage = createHistory();
+const updateOffer = createUpdateOffer();
+const settingsPage = createSettings();
+const connectionSettings = createConnectionSettings();
 const tracker = createSessionTracker({
   state: showSessionState,
   final: (view) => finalList.show(view),
@@ -45,17 +57,19 @@ const tracker = createSessionTracker({
 
 /** The live screen to show on the 补货 page: the start form or the session. */
 let liveScreen = startScreen;
-/** The page shown: "live" or "history". */
+/** The page shown: "live", "history" or "settings". */
 let page = "live";
 
 function renderScreens() {
   const live = page === "live";
   startScreen.hidden = !(live && liveScreen === startScreen);
   sessionScreen.hidden = !(live && liveScreen === sessionScreen);
-  historyScreen.hidden = live;
+  historyScreen.hidden = page !== "history";
+  settingsScreen.hidden = page !== "settings";
   for (const [button, name] of [
     [navLive, "live"],
     [navHistory, "history"],
+    [navSettings, "settings"],
   ]) {
     if (page === name) {
       button.setAttribute("aria-current", "page");
@@ -92,6 +106,13 @@ function showHistoryPage() {
   historyPage.enter();
 }
 
+function showSettingsPage() {
+  page = "settings";
+  renderScreens();
+  settingsPage.enter();
+  connectionSettings.enter();
+}
+
 function showSessionState(view) {
   banner.show(view);
   if (showScreen(sessionScreen)) {
@@ -112,6 +133,9 @@ function relocalizeViews() {
   notices.relocalize();
   finalList.relocalize();
   historyPage.relocalize();
+  updateOffer.relocalize();
+  settingsPage.relocalize();
+  connectionSettings.relocalize();
   appError.relocalize();
 }
 
@@ -161,6 +185,25 @@ async function startSession(request) {
   }
 }
 
+async function retrySession() {
+  banner.setRetryPending(true);
+  tracker.startBuffering();
+  try {
+    const view = await backend.retrySession();
+    appError.clear();
+    notices.clear();
+    finalList.clear();
+    showSessionState(view);
+    tracker.follow(view.sessionId, view.revision);
+  } catch (error) {
+    tracker.flushBuffer();
+    console.error("retry_session failed", error);
+    appError.show(backend.messageOfError(error));
+  } finally {
+    banner.setRetryPending(false);
+  }
+}
+
 async function cancelSession() {
   banner.setCancelPending(true);
   try {
@@ -207,13 +250,60 @@ function returnToForm() {
   refreshRecentDevices();
 }
 
-/** Shows a command-line session that failed validation on the form, with the reasons. */
+/** Shows a command-line session or launch link that failed validation on the form, with the reasons. */
 function showRejectedStart(rejected) {
   startForm.fillRejected(rejected);
   if (rejected.failure?.kind === "invalid") {
     startForm.showFieldErrors(rejected.failure.fields);
   } else if (rejected.failure?.message) {
     startForm.showFormError(rejected.failure.message);
+  }
+}
+
+/**
+ * Shows what a second launch of the app or a launch link requested. A started session is read
+ * back through ui_bootstrap, whose snapshot is at least as new as any event of that session that
+ * arrived before this result and was dropped as belonging to another session.
+ */
+async function receiveLaunch(result) {
+  showLivePage();
+  const sessionRunning = liveScreen === sessionScreen && banner.currentView()?.ended === false;
+
+  if (result.kind === "started") {
+    tracker.forget();
+    tracker.startBuffering();
+    try {
+      const state = await backend.bootstrap();
+      startForm.clearToken();
+      appError.clear();
+      notices.clear();
+      finalList.clear();
+      if (state.session) {
+        showSessionState(state.session);
+        tracker.follow(state.session.sessionId, state.session.revision);
+      } else {
+        tracker.flushBuffer();
+      }
+    } catch (error) {
+      tracker.flushBuffer();
+      console.error("could not show the launched session", error);
+      appError.show(backend.messageOfError(error));
+    }
+    return;
+  }
+
+  const rejected = result.rejected;
+  if (rejected.failure?.kind === "busy") {
+    appError.show(rejected.failure.message);
+  } else if (sessionRunning) {
+    // The form is hidden while a session runs, so its field errors could not be seen.
+    appError.show(rejected.failure?.message ?? { key: "launch.invalid_during_session", args: {} });
+  } else {
+    if (liveScreen === sessionScreen) {
+      returnToForm();
+    }
+    startForm.clearErrors();
+    showRejectedStart(rejected);
   }
 }
 
@@ -230,6 +320,7 @@ async function initialize() {
     backend.onSessionState((view) => tracker.receive("state", view)),
     backend.onFinalList((view) => tracker.receive("final", view)),
     backend.onNotice((view) => tracker.receive("notice", view)),
+    backend.onLaunch(receiveLaunch),
   ]);
 
   const state = await backend.bootstrap();
@@ -261,7 +352,9 @@ async function initialize() {
   languageSelect.addEventListener("change", switchLanguage);
   navLive.addEventListener("click", showLivePage);
   navHistory.addEventListener("click", showHistoryPage);
+  navSettings.addEventListener("click", showSettingsPage);
   document.body.dataset.ready = "true";
+  updateOffer.check();
 }
 
 initialize().catch(showFatalError);

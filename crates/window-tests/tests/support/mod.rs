@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+mod session_bus;
+
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
+use session_bus::SessionBus;
 
 /// How long a page condition may take to become true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -25,6 +28,12 @@ pub fn app_binary() -> PathBuf {
         return PathBuf::from(path);
     }
     workspace_root().join("target/debug/replenish-desk")
+}
+
+/// Returns the installed app binary named by `REPLENISH_DESK_INSTALLED`, or `None` when no
+/// installed package is to be tested. scripts/package-test.sh sets it after `dpkg -i`.
+pub fn installed_binary() -> Option<PathBuf> {
+    std::env::var_os("REPLENISH_DESK_INSTALLED").map(PathBuf::from)
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -75,17 +84,61 @@ pub fn session_args(sim: &RunningSim) -> Vec<String> {
 pub struct Window {
     pub client: Client,
     driver: Child,
-    data_dir: std::sync::Arc<tempfile::TempDir>,
+    /// The `--data-dir` the app was started with; `None` when it uses the user's own folders.
+    data_dir: Option<std::sync::Arc<tempfile::TempDir>>,
     name: String,
+    /// The app's own session bus; declared after `driver`, so it stops after the app.
+    bus: SessionBus,
 }
 
 impl Window {
     /// Launches the app with `args` plus a fresh `--data-dir`, and waits for the page to load.
     pub async fn launch(name: &str, args: &[String]) -> Result<Self> {
         let data_dir = tempfile::tempdir()?;
+        let mut all_args = vec![
+            "--data-dir".to_owned(),
+            data_dir.path().display().to_string(),
+        ];
+        all_args.extend_from_slice(args);
+        Self::start(name, &app_binary(), all_args, Some(data_dir)).await
+    }
+
+    /// Launches `binary` with `args` alone, as a desktop launcher does, so the app keeps its
+    /// settings, records and logs in the user's folders (under `XDG_DATA_HOME` and its siblings).
+    pub async fn launch_installed(name: &str, binary: &Path, args: &[String]) -> Result<Self> {
+        Self::start(name, binary, args.to_vec(), None).await
+    }
+
+    /// Launches the app again on the data folder of an earlier window, which must be closed, so a
+    /// test can check what the app kept between runs.
+    pub async fn relaunch(
+        name: &str,
+        data_dir: std::sync::Arc<tempfile::TempDir>,
+        args: &[String],
+    ) -> Result<Self> {
+        let mut all_args = vec![
+            "--data-dir".to_owned(),
+            data_dir.path().display().to_string(),
+        ];
+        all_args.extend_from_slice(args);
+        let mut window = Self::start(name, &app_binary(), all_args, None).await?;
+        window.data_dir = Some(data_dir);
+        Ok(window)
+    }
+
+    async fn start(
+        name: &str,
+        application: &Path,
+        args: Vec<String>,
+        data_dir: Option<tempfile::TempDir>,
+    ) -> Result<Self> {
+        let bus = SessionBus::start()?;
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+            // The private bus has no accessibility bus to start, so GTK's bridge would only warn.
+            .env("NO_AT_BRIDGE", "1")
             .args([
                 "--port",
                 &port.to_string(),
@@ -104,13 +157,8 @@ impl Window {
                 "tauri-driver did not start: install it with `cargo install tauri-driver --locked`",
             )?;
 
-        let mut all_args = vec![
-            "--data-dir".to_owned(),
-            data_dir.path().display().to_string(),
-        ];
-        all_args.extend_from_slice(args);
         let capabilities = json!({
-            "tauri:options": { "application": app_binary(), "args": all_args }
+            "tauri:options": { "application": application, "args": args }
         });
         let capabilities = capabilities.as_object().cloned().expect("object");
 
@@ -134,8 +182,9 @@ impl Window {
         let window = Self {
             client,
             driver,
-            data_dir: std::sync::Arc::new(data_dir),
+            data_dir: data_dir.map(std::sync::Arc::new),
             name: name.to_owned(),
+            bus,
         };
         window.wait_for_element("body[data-ready=\"true\"]").await?;
         Ok(window)
@@ -144,7 +193,39 @@ impl Window {
     /// Returns the app's data folder, which outlives the window so its files can be read after
     /// the app has closed and flushed them.
     pub fn data_dir_handle(&self) -> std::sync::Arc<tempfile::TempDir> {
-        self.data_dir.clone()
+        self.data_dir
+            .clone()
+            .expect("only a window started by `launch` has its own data folder")
+    }
+
+    /// Runs the app binary again with `args`, on this window's session bus, as a second
+    /// double-click or an opened link does, and returns its exit status. The second launch hands
+    /// its arguments to this window and exits, so it fails the test when it is still running
+    /// after [`WAIT`].
+    pub async fn launch_again(&self, args: &[String]) -> Result<std::process::ExitStatus> {
+        let mut second = Command::new(app_binary())
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", self.bus.address())
+            .env("NO_AT_BRIDGE", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting the app a second time")?;
+
+        let started = Instant::now();
+        loop {
+            if let Some(status) = second.try_wait()? {
+                return Ok(status);
+            }
+            if started.elapsed() > WAIT {
+                let _ = second.kill();
+                let _ = second.wait();
+                let _ = self.screenshot("second-launch-running").await;
+                bail!("the second launch still ran after {WAIT:?}: it opened its own window instead of handing over");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves a screenshot as `target/e2e-screenshots/<test>-<step>.png`.
