@@ -13,6 +13,8 @@ mod cli;
 mod commands;
 mod connection;
 mod demo;
+#[cfg(unix)]
+mod exit_signals;
 mod exports;
 mod folders;
 mod history;
@@ -106,7 +108,8 @@ fn main() {
             notifications::notification_settings,
             notifications::set_notification_settings,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| app.run(on_run_event));
 
     if let Err(failure) = result {
         error!(%failure, "the app stopped with an error");
@@ -114,6 +117,20 @@ fn main() {
         std::process::exit(1);
     }
 }
+
+/// Stops a running session before the app exits, so the server gets a normal close and the
+/// record its ending, rather than a reset and an interrupted session found on the next start.
+fn on_run_event(app: &tauri::AppHandle, event: tauri::RunEvent) {
+    if let tauri::RunEvent::Exit = event {
+        if let Some(state) = app.try_state::<AppState>() {
+            state.runner.stop_for_exit(EXIT_SESSION_STOP_LIMIT);
+        }
+    }
+}
+
+/// How long the exit waits for a running session to close: the client's own close timeout (3 s)
+/// plus a little for storing the ending.
+const EXIT_SESSION_STOP_LIMIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// Prepares folders, logging, settings, the picture cache and any session from the command line.
 fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
@@ -183,6 +200,8 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
     });
     #[cfg(target_os = "macos")]
     launch::listen_for_links(app.handle());
+    #[cfg(unix)]
+    exit_signals::exit_on_signals(app.handle().clone());
     Ok(())
 }
 

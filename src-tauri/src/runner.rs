@@ -1,7 +1,8 @@
 //! Runs sessions for the window: one at a time, with every event forwarded as a view model.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use record_store::recorder::Records;
 use record_store::{FinalOutcome, SessionId};
@@ -31,6 +32,8 @@ struct CurrentSession {
     cancel: CancellationToken,
     view: SessionView,
     final_list: Option<FinalView>,
+    /// Set once the session's connection is closed and its ending is stored.
+    done: Arc<AtomicBool>,
 }
 
 /// Starts, cancels and remembers sessions.
@@ -117,11 +120,13 @@ impl SessionRunner {
         });
         let view = presenter.session_view();
         let cancel = CancellationToken::new();
+        let done = Arc::new(AtomicBool::new(false));
         *current = Some(CurrentSession {
             id,
             cancel: cancel.clone(),
             view: view.clone(),
             final_list: None,
+            done: done.clone(),
         });
         drop(current);
         *self.last_target.lock().expect("target lock poisoned") = Some(target.clone());
@@ -147,6 +152,7 @@ impl SessionRunner {
             presenter,
             receiver,
             record,
+            done,
         ));
 
         emit(app, STATE_EVENT, &view);
@@ -161,6 +167,40 @@ impl SessionRunner {
         }
     }
 
+    /// Cancels the running session and waits, up to `limit`, until its connection is closed and
+    /// its ending stored. Called as the app exits, so closing the window with the door open
+    /// still tells the server with a normal close and leaves a complete record.
+    pub fn stop_for_exit(&self, limit: Duration) {
+        let done = match self.current.lock().expect("session lock poisoned").as_ref() {
+            Some(current) if !current.done.load(Ordering::Acquire) => {
+                info!(
+                    session_id = current.id,
+                    "app exiting, stopping the running session"
+                );
+                current.cancel.cancel();
+                current.done.clone()
+            }
+            _ => return,
+        };
+
+        // The session runs on the async runtime's threads, so this thread may simply wait.
+        let started = Instant::now();
+        while !done.load(Ordering::Acquire) {
+            if started.elapsed() > limit {
+                warn!(
+                    waited_ms = limit.as_millis() as u64,
+                    "session did not stop in time, exiting anyway"
+                );
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        info!(
+            waited_ms = started.elapsed().as_millis() as u64,
+            "session stopped before exit"
+        );
+    }
+
     /// Turns each event into view models, keeps them as the current screen and sends them to
     /// the page. A final list is committed to the record store, then kept, then sent, so neither
     /// a crash nor a page reload loses it.
@@ -171,6 +211,7 @@ impl SessionRunner {
         mut presenter: Presenter,
         mut events: mpsc::Receiver<SessionEvent>,
         record: Option<(Records, SessionId, Arc<dyn FrameJournal>)>,
+        done: Arc<AtomicBool>,
     ) {
         let mut close_code = None;
         while let Some(event) = events.recv().await {
@@ -214,6 +255,7 @@ impl SessionRunner {
                 .end(record_id, presenter.state().clone(), close_code)
                 .await;
         }
+        done.store(true, Ordering::Release);
     }
 
     fn keep_on_screen(&self, id: u64, view: &Option<SessionView>, final_list: &Option<FinalView>) {
