@@ -15,7 +15,7 @@ fn with_retries(mut args: Vec<String>, retries: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_dropped_connection_is_reconnected_and_finishes() {
+async fn dropped_connection_reconnects_and_finishes() {
     let sim = start_short(Scenario::DropOnce1011).await;
 
     let run = run(&watch_json(&sim)).await;
@@ -44,7 +44,7 @@ async fn a_dropped_connection_is_reconnected_and_finishes() {
 }
 
 #[tokio::test]
-async fn retries_bound_the_attempts_then_exit_4() {
+async fn retries_bound_then_exit_4() {
     let sim = start_short(Scenario::Close1008Always).await;
 
     let run = run(&with_retries(watch_json(&sim), "1")).await;
@@ -69,7 +69,7 @@ async fn retries_bound_the_attempts_then_exit_4() {
 }
 
 #[tokio::test]
-async fn the_countdown_and_the_used_up_attempts_are_told_in_chinese() {
+async fn countdown_and_give_up_in_chinese() {
     let sim = start_short(Scenario::Close1008Always).await;
 
     let run = run_with(&with_retries(watch_with_token(&sim), "1"), &[ZH], None).await;
@@ -85,7 +85,7 @@ async fn the_countdown_and_the_used_up_attempts_are_told_in_chinese() {
 }
 
 #[tokio::test]
-async fn retries_out_of_range_are_refused() {
+async fn retries_out_of_range_rejected() {
     let sim = start_short(Scenario::ThreeDrinks).await;
 
     for bad in ["11", "-1", "many"] {

@@ -868,7 +868,7 @@ fn presenter_counts_repeated_notices() {
 }
 
 #[test]
-fn presenter_sends_a_flood_of_notices_a_few_times() {
+fn presenter_coalesces_notice_flood() {
     let mut presenter = Presenter::new(context());
     presenter.on_event(&SessionEvent::Connected, &mut no_images);
     let unknown = SessionEvent::UnknownType {
@@ -945,7 +945,7 @@ fn interrupted(next_attempt: u32) -> SessionEvent {
 }
 
 #[test]
-fn presenter_interrupted_counts_down_to_the_next_attempt() {
+fn presenter_interrupted_counts_down() {
     let mut presenter = Presenter::new(context());
     presenter.on_event(&SessionEvent::Connected, &mut no_images);
     let view = presenter
@@ -981,7 +981,7 @@ fn presenter_interrupted_counts_down_to_the_next_attempt() {
 }
 
 #[test]
-fn presenter_reconnecting_shows_the_attempt_under_way() {
+fn presenter_reconnecting_shows_attempt() {
     let mut presenter = Presenter::new(context());
     presenter.on_event(&SessionEvent::Connected, &mut no_images);
     presenter.on_event(&interrupted(1), &mut no_images);
@@ -1008,7 +1008,7 @@ fn presenter_reconnecting_shows_the_attempt_under_way() {
 }
 
 #[test]
-fn presenter_lost_after_reconnects_says_how_many_were_tried() {
+fn presenter_lost_counts_reconnects() {
     let mut presenter = Presenter::new(context());
     presenter.on_event(&SessionEvent::Connected, &mut no_images);
     for attempt in 1..=3 {
@@ -1042,7 +1042,7 @@ fn presenter_lost_after_reconnects_says_how_many_were_tried() {
 }
 
 #[test]
-fn presenter_offers_a_retry_only_after_a_failure() {
+fn presenter_retry_only_after_failure() {
     let ended = |event: SessionEvent| {
         let mut presenter = Presenter::new(context());
         presenter.on_event(&SessionEvent::Connected, &mut no_images);

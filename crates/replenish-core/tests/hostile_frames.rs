@@ -51,7 +51,7 @@ fn notice_counts(outcome: &Outcome) -> BTreeMap<String, u64> {
 }
 
 #[tokio::test]
-async fn binary_frames_are_reported_and_the_session_finishes() {
+async fn binary_frames_reported_session_finishes() {
     let sim = quick_sim(Scenario::BinaryFrames).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -80,7 +80,7 @@ async fn binary_frames_are_reported_and_the_session_finishes() {
 }
 
 #[tokio::test]
-async fn a_100_mib_frame_is_refused_with_1009_and_not_retried() {
+async fn huge_frame_closed_with_1009() {
     let sim = quick_sim(Scenario::HugeFrame).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -106,7 +106,7 @@ async fn a_100_mib_frame_is_refused_with_1009_and_not_retried() {
 }
 
 #[tokio::test]
-async fn invalid_utf8_is_reported_before_the_connection_is_failed() {
+async fn invalid_utf8_reported_then_failed() {
     let sim = quick_sim(Scenario::InvalidUtf8).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -136,7 +136,7 @@ async fn invalid_utf8_is_reported_before_the_connection_is_failed() {
 }
 
 #[tokio::test]
-async fn deep_nesting_is_a_bad_frame_and_the_session_finishes() {
+async fn deep_nesting_reported_session_finishes() {
     let sim = quick_sim(Scenario::DeepNesting).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -150,7 +150,7 @@ async fn deep_nesting_is_a_bad_frame_and_the_session_finishes() {
 }
 
 #[tokio::test]
-async fn a_flood_of_bad_frames_is_counted_and_sent_to_the_page_a_few_times() {
+async fn flood_counted_and_coalesced() {
     let sim = quick_sim(Scenario::Flood).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -180,7 +180,7 @@ async fn a_flood_of_bad_frames_is_counted_and_sent_to_the_page_a_few_times() {
 }
 
 #[tokio::test]
-async fn a_10000_character_name_is_kept_and_shown_cut() {
+async fn long_name_kept_and_cut() {
     let sim = quick_sim(Scenario::LongNames).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -200,7 +200,7 @@ async fn a_10000_character_name_is_kept_and_shown_cut() {
 }
 
 #[tokio::test]
-async fn control_and_direction_characters_are_not_shown() {
+async fn control_characters_not_shown() {
     let sim = quick_sim(Scenario::ControlChars).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -233,7 +233,7 @@ async fn control_and_direction_characters_are_not_shown() {
 }
 
 #[tokio::test]
-async fn absurd_numbers_mark_lines_incomplete_without_ending_the_session() {
+async fn absurd_numbers_mark_lines_incomplete() {
     let sim = quick_sim(Scenario::AbsurdNumbers).await;
     let outcome = run_quick(sim_target(&sim)).await;
 

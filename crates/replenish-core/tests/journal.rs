@@ -98,7 +98,7 @@ async fn failing_journal_keeps_session() {
 }
 
 #[tokio::test]
-async fn a_flood_journals_every_good_frame_and_only_the_first_bad_ones() {
+async fn flood_journals_first_bad_frames() {
     let journal = Arc::new(MemoryJournal::default());
     let end = run_with(journal.clone(), Scenario::Flood).await;
 

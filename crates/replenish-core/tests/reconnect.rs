@@ -67,7 +67,7 @@ async fn tcp_reset_reconnects_and_finishes() {
 }
 
 #[tokio::test]
-async fn door_time_is_kept_across_a_reconnect() {
+async fn door_time_kept_across_reconnect() {
     let sim = quick_sim(Scenario::DropOnce1011).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -96,7 +96,7 @@ async fn door_time_is_kept_across_a_reconnect() {
 }
 
 #[tokio::test]
-async fn attempts_are_bounded_then_the_session_is_lost() {
+async fn attempts_bounded_then_lost() {
     let sim = quick_sim(Scenario::Close1008Always).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
@@ -118,7 +118,7 @@ async fn attempts_are_bounded_then_the_session_is_lost() {
 }
 
 #[tokio::test]
-async fn a_server_gone_for_good_uses_up_the_attempts() {
+async fn vanished_server_uses_up_attempts() {
     let sim = quick_sim(Scenario::DropBeforeFinal).await;
     let target = sim_target(&sim);
     let config = SessionConfig {
@@ -157,7 +157,7 @@ async fn a_server_gone_for_good_uses_up_the_attempts() {
 }
 
 #[tokio::test]
-async fn cancel_while_waiting_to_reconnect_ends_at_once() {
+async fn cancel_during_reconnect_wait() {
     let sim = quick_sim(Scenario::Close1008Always).await;
     let config = SessionConfig {
         reconnect: ReconnectPolicy {
@@ -186,7 +186,7 @@ async fn cancel_while_waiting_to_reconnect_ends_at_once() {
 }
 
 #[tokio::test]
-async fn final_door_failure_and_failure_frames_are_never_retried() {
+async fn final_outcomes_never_retried() {
     for scenario in [
         Scenario::ThreeDrinks,
         Scenario::DoorFailed,
@@ -212,7 +212,7 @@ async fn final_door_failure_and_failure_frames_are_never_retried() {
 }
 
 #[tokio::test]
-async fn zero_attempts_turns_reconnecting_off() {
+async fn zero_attempts_disable_reconnect() {
     let sim = start_sim(
         SimConfig::new(Scenario::DropOnce1011)
             .with_door_delay(ms(50))
@@ -234,7 +234,7 @@ async fn zero_attempts_turns_reconnecting_off() {
 }
 
 #[tokio::test]
-async fn a_peer_that_stops_answering_is_noticed_and_reconnected() {
+async fn silent_peer_detected_and_reconnected() {
     // The simulator opens the door and then stops reading, as a server behind a PC that slept
     // or lost its network interface looks from the client: no pong ever comes back.
     let sim = quick_sim(Scenario::SilentNoPong).await;

@@ -63,7 +63,7 @@ async fn history_outcomes(window: &Window) -> Result<Vec<String>> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn killed_sessions_are_recovered_into_history() -> Result<()> {
+async fn killed_sessions_recovered_into_history() -> Result<()> {
     // Killed with the door open: the session is kept as interrupted.
     let held = start_sim_with(
         SimConfig::new(Scenario::DoorHeld)

@@ -23,7 +23,7 @@ async fn invoke(window: &Window, command: &str) -> Result<Value> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn plugins_refuse_the_page_and_app_commands_answer() -> Result<()> {
+async fn plugins_reject_page_calls() -> Result<()> {
     let window = Window::launch("permissions", &[]).await?;
 
     let own = invoke(&window, "connection_settings").await?;

@@ -40,7 +40,7 @@ async fn dropped_connection_counts_down_and_finishes() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn used_up_attempts_offer_a_manual_retry() -> Result<()> {
+async fn used_up_attempts_offer_retry() -> Result<()> {
     // One reconnect attempt, typed into the Settings page and saved, then a new start.
     let first = Window::launch("retry-settings", &[]).await?;
     first.click("#nav-settings").await?;
