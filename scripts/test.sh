@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of Replenish Desk: formatting, clippy, the unit and integration tests
 # of every crate, the fuzz targets for a bounded time, the window tests of the real app under
-# Xvfb, the installed .deb, and finally a scan of everything the run printed for test tokens.
+# Xvfb, the signed and installed .deb, and finally a scan of everything the run printed for test tokens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,9 @@ run_checks() {
   xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \
     cargo test -p window-tests --locked -- --test-threads=1
   echo "Screenshots: target/e2e-screenshots/"
+
+  echo "== installed .deb: build, sign, verify, install, run, remove (needs root or sudo)"
+  scripts/package-test.sh
 }
 
 # Everything printed goes to the log too, so the scan below sees every line of the run.
