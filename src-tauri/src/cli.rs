@@ -44,7 +44,7 @@ pub struct Args {
     pub token: Option<String>,
 
     /// Folder for settings, logs and the picture cache, instead of the platform's app folders.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = parse_data_dir)]
     pub data_dir: Option<PathBuf>,
 
     /// Language of the window: zh-CN or en. Defaults to the saved choice, then to zh-CN.
@@ -81,6 +81,19 @@ pub fn parse_forwarded(argv: Vec<String>) -> Result<Args, clap::Error> {
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
     name.parse::<Scenario>().map_err(|error| error.to_string())
+}
+
+/// Accepts a folder, or a path where one can be created. A file there would fail every write
+/// later, deep in the start-up, so it is refused here with the path named.
+fn parse_data_dir(path: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(path);
+    match std::fs::metadata(&path) {
+        Ok(metadata) if !metadata.is_dir() => Err(format!(
+            "{} is a file, not a folder: give a folder, or a path where one can be created",
+            path.display()
+        )),
+        _ => Ok(path),
+    }
 }
 
 fn parse_language(tag: &str) -> Result<Language, String> {
@@ -143,5 +156,21 @@ mod tests {
         ]))
         .unwrap_err();
         assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn data_dir_that_is_a_file_is_rejected() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let path = file.path().display().to_string();
+
+        let error = Args::try_parse_from(argv(&["--data-dir", &path])).unwrap_err();
+
+        assert!(
+            error.to_string().contains("is a file, not a folder"),
+            "{error}"
+        );
+        let folder = tempfile::tempdir().unwrap();
+        let folder_path = folder.path().display().to_string();
+        assert!(Args::try_parse_from(argv(&["--data-dir", &folder_path])).is_ok());
     }
 }

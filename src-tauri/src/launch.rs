@@ -5,7 +5,7 @@
 //! [`commands::start`], so each is checked exactly like the start form. The token travels only
 //! inside the request and is never logged.
 
-use replenish_core::endpoint::SessionRequest;
+use replenish_core::endpoint::{SessionRequest, SessionTarget};
 use replenish_core::launch_link::{checked_request, LinkError};
 use replenish_core::view::{Message, SessionView};
 use serde::Serialize;
@@ -77,6 +77,20 @@ pub fn from_link(link: &str) -> Launch {
             };
             Launch::Rejected(RejectedStart::new(&request, failure))
         }
+    }
+}
+
+/// Warns when Linux has no D-Bus session bus. The single-instance plugin hands a second launch
+/// over through that bus and, without one, lets the second launch open a window of its own on
+/// the same records, with nothing in the log to say why.
+#[cfg(target_os = "linux")]
+pub fn warn_without_session_bus() {
+    let bus_address =
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|value| !value.is_empty());
+    let runtime_bus = std::env::var_os("XDG_RUNTIME_DIR")
+        .is_some_and(|folder| std::path::Path::new(&folder).join("bus").exists());
+    if !bus_address && !runtime_bus {
+        warn!("no D-Bus session bus: a second launch will open its own window instead of handing its session to this one; log in to a desktop session, or start the app under dbus-run-session");
     }
 }
 
@@ -171,9 +185,12 @@ fn start(app: &AppHandle, state: &AppState, pending: PendingStart) -> Option<Lau
             })
         }
         Err(StartFailure::Busy { .. }) => {
-            let (running, _) = state.runner.snapshot();
-            if running.is_some_and(|view| view.device_no == request.device_no.trim()) {
-                info!("the second launch requested the device already on screen, so the window is only focused");
+            // The same link opened twice asks for the running session: focusing is enough. A
+            // new token or server for the same device is a new session, which must wait.
+            let same = SessionTarget::parse(request)
+                .is_ok_and(|target| state.runner.is_running_target(&target));
+            if same {
+                info!("the second launch requested the running session, so the window is only focused");
                 return None;
             }
 

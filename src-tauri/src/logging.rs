@@ -7,6 +7,10 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter, Layer};
 
+/// Daily log files kept; older ones are deleted as new days start, so the log folder stays small
+/// on a PC that runs for years.
+const KEPT_LOG_FILES: usize = 30;
+
 /// Default level filter; `RUST_LOG` overrides it.
 const DEFAULT_FILTER: &str =
     "info,replenish_desk=debug,replenish_core=debug,thumb_cache=info,tungstenite=info";
@@ -23,15 +27,23 @@ pub fn init(log_folder: &Path) -> Option<WorkerGuard> {
     });
 
     let (file, guard) = match std::fs::create_dir_all(log_folder) {
-        Ok(()) => {
-            let appender = tracing_appender::rolling::daily(log_folder, "replenish-desk.log");
-            let (writer, guard) = tracing_appender::non_blocking(appender);
-            let layer = fmt::layer()
-                .with_writer(writer)
-                .with_ansi(false)
-                .with_filter(filter());
-            (Some(layer), Some(guard))
-        }
+        Ok(()) => match daily_appender(log_folder) {
+            Ok(appender) => {
+                let (writer, guard) = tracing_appender::non_blocking(appender);
+                let layer = fmt::layer()
+                    .with_writer(writer)
+                    .with_ansi(false)
+                    .with_filter(filter());
+                (Some(layer), Some(guard))
+            }
+            Err(error) => {
+                eprintln!(
+                    "Replenish Desk: cannot open a log file in {}: {error}; logging to stderr only",
+                    log_folder.display()
+                );
+                (None, None)
+            }
+        },
         Err(error) => {
             eprintln!(
                 "Replenish Desk: cannot create the log folder {}: {error}; logging to stderr only",
@@ -49,4 +61,15 @@ pub fn init(log_folder: &Path) -> Option<WorkerGuard> {
         eprintln!("Replenish Desk: a logger was already installed; this one is not used");
     }
     guard
+}
+
+/// Opens `replenish-desk.log.<date>` in `log_folder`, starting a new file each day.
+fn daily_appender(
+    log_folder: &Path,
+) -> Result<tracing_appender::rolling::RollingFileAppender, tracing_appender::rolling::InitError> {
+    tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("replenish-desk.log")
+        .max_log_files(KEPT_LOG_FILES)
+        .build(log_folder)
 }

@@ -137,6 +137,8 @@ fn set_up(app: &mut tauri::App, args: &Args) -> anyhow::Result<()> {
     let folders = Folders::resolve(app.handle(), args.data_dir.as_deref())?;
     app.manage(LogGuard(logging::init(&folders.logs)));
     info!(version = env!("CARGO_PKG_VERSION"), data = %folders.settings.display(), "Replenish Desk starting");
+    #[cfg(target_os = "linux")]
+    launch::warn_without_session_bus();
 
     let settings_file = SettingsFile::new(&folders.settings);
     let mut settings = settings_file.load();

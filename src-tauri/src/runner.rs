@@ -80,6 +80,27 @@ impl SessionRunner {
         *self.config.lock().expect("config lock poisoned") = config;
     }
 
+    /// True when `target` is the running session's endpoint, device and token.
+    pub fn is_running_target(&self, target: &SessionTarget) -> bool {
+        let running = self
+            .current
+            .lock()
+            .expect("session lock poisoned")
+            .as_ref()
+            .is_some_and(|current| !current.view.ended);
+        running
+            && self
+                .last_target
+                .lock()
+                .expect("target lock poisoned")
+                .as_ref()
+                .is_some_and(|last| {
+                    last.endpoint() == target.endpoint()
+                        && last.device_no() == target.device_no()
+                        && last.token() == target.token()
+                })
+    }
+
     /// Starts the latest session's target again.
     pub fn retry(&self, app: &AppHandle) -> Result<SessionView, StartError> {
         let target = self

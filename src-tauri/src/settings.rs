@@ -23,9 +23,10 @@ pub struct RecentDevice {
     pub endpoint: String,
 }
 
-/// The settings file's content.
+/// The settings file's content. A key missing from a hand-edited or older file takes its
+/// default, so one missing key does not reset the others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub language: Language,
     pub recent_devices: Vec<RecentDevice>,
@@ -94,7 +95,15 @@ impl SettingsFile {
             }
         };
         serde_json::from_str(&text).unwrap_or_else(|error| {
-            warn!(path = %self.path.display(), %error, "settings invalid, using defaults");
+            // The next save overwrites the file, so the unreadable one is kept beside it for the
+            // user to repair or compare.
+            let kept = self.path.with_extension("json.invalid");
+            match fs::rename(&self.path, &kept) {
+                Ok(()) => warn!(path = %self.path.display(), kept = %kept.display(), %error,
+                    "settings invalid, using defaults; the invalid file was kept"),
+                Err(rename_error) => warn!(path = %self.path.display(), %error, %rename_error,
+                    "settings invalid, using defaults; the invalid file could not be kept"),
+            }
             Settings::default()
         })
     }
@@ -165,7 +174,25 @@ mod tests {
 
         fs::write(folder.join("settings.json"), "{ not json").unwrap();
         assert_eq!(file.load(), Settings::default());
+        assert_eq!(
+            fs::read_to_string(folder.join("settings.json.invalid")).unwrap(),
+            "{ not json"
+        );
         fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn missing_keys_take_defaults() {
+        let folder = tempfile::tempdir().unwrap();
+        let hand_edited = r#"{"language": "en", "connection": {"reconnectAttempts": 2}}"#;
+        fs::write(folder.path().join("settings.json"), hand_edited).unwrap();
+
+        let loaded = SettingsFile::new(folder.path()).load();
+
+        assert_eq!(loaded.language, Language::En);
+        assert_eq!(loaded.connection.reconnect_attempts, 2);
+        assert_eq!(loaded.connection.door_wait_secs, 90);
+        assert!(loaded.recent_devices.is_empty());
     }
 
     #[test]

@@ -40,9 +40,12 @@ export function createDoorTimer(row, output) {
   }
 
   return {
-    /** Runs the timer while `view` is in the door_open phase and stops it otherwise. */
+    /**
+     * Runs the timer while `view` has a door time and has not ended: with the door open, and
+     * while a dropped connection is reconnected, since the door stays open meanwhile.
+     */
     update(view) {
-      const doorOpen = view?.phase === "door_open" && typeof view.doorOpenedAtMs === "number";
+      const doorOpen = typeof view?.doorOpenedAtMs === "number" && !view.ended;
       if (!doorOpen) {
         stop();
         return;

@@ -30,6 +30,10 @@ pub enum AtomicWriteError {
     /// The content could not be produced, e.g. the export failed.
     #[error("{0}")]
     Content(String),
+
+    /// The target is a device, a pipe or a folder, which a file cannot replace.
+    #[error("{path} is not a regular file")]
+    NotRegular { path: PathBuf },
 }
 
 /// Writes the file at `path` with what `write_content` puts into the writer it is given.
@@ -46,6 +50,19 @@ pub fn write_atomically<E: std::fmt::Display>(
         return Err(AtomicWriteError::Exists {
             path: path.to_owned(),
         });
+    }
+
+    // A link is written through, so the file it points at gets the export and the link stays.
+    // Renaming over the link itself would replace it, and over /dev/stdout would break the
+    // device link for the whole machine.
+    let resolved = resolve_links(path);
+    let path = resolved.as_path();
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if !metadata.is_file() {
+            return Err(AtomicWriteError::NotRegular {
+                path: path.to_owned(),
+            });
+        }
     }
 
     let folder = folder_of(path);
@@ -70,6 +87,26 @@ pub fn write_atomically<E: std::fmt::Display>(
     sync_folder(&folder);
     Ok(())
 }
+
+/// Follows `path` through symbolic links, a few levels deep, to the path they end at, even when
+/// that path does not exist yet. Returns `path` itself when it is not a link.
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_LINK_DEPTH {
+        let Ok(target) = std::fs::read_link(&current) else {
+            break;
+        };
+        current = if target.is_absolute() {
+            target
+        } else {
+            folder_of(&current).join(target)
+        };
+    }
+    current
+}
+
+/// Links followed before giving up; a loop of links then fails as a write to the last one.
+const MAX_LINK_DEPTH: usize = 16;
 
 /// Returns the folder that `path` is in, `.` for a bare file name.
 fn folder_of(path: &Path) -> PathBuf {
@@ -232,5 +269,53 @@ mod tests {
             }
             other => panic!("{other}"),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn overwrite_writes_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink("target.csv", &link).unwrap();
+
+        write_text(&link, true, "new").unwrap();
+
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_link_gets_its_target_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(dir.path().join("later.csv"), &link).unwrap();
+
+        write_text(&link, true, "a").unwrap();
+
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("later.csv")).unwrap(),
+            "a"
+        );
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn device_is_not_replaced() {
+        let error = write_text(Path::new("/dev/null"), true, "a").unwrap_err();
+
+        assert!(
+            matches!(&error, AtomicWriteError::NotRegular { path } if path == Path::new("/dev/null")),
+            "{error}"
+        );
+        use std::os::unix::fs::FileTypeExt as _;
+        assert!(std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
     }
 }

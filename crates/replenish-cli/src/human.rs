@@ -61,7 +61,12 @@ impl HumanSink {
         if let Some(reconnect) = &view.reconnect {
             lines.push(format!("{INDENT}{}", self.reconnect_line(reconnect)));
         }
-        if let Some(server_message) = &view.server_message {
+        // The server's message was printed when it arrived; a reconnect line does not repeat it.
+        if let Some(server_message) = view
+            .server_message
+            .as_ref()
+            .filter(|_| view.reconnect.is_none())
+        {
             let line = self
                 .catalogue
                 .format("cli.watch.server_message", &[("message", server_message)]);
@@ -89,6 +94,13 @@ impl HumanSink {
     fn next_step(&self, next_step: &Message) -> String {
         if next_step.key == "next.cancelled" {
             return self.catalogue.text("cli.next.cancelled").to_owned();
+        }
+        // The window's sentence points at its Retry button; here the command is run again.
+        if next_step.key == "next.reconnects_used_up" {
+            let count = next_step.args.get("count").map_or("", String::as_str);
+            return self
+                .catalogue
+                .format("cli.next.reconnects_used_up", &[("count", count)]);
         }
         self.render(next_step)
     }

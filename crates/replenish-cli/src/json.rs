@@ -255,6 +255,7 @@ fn lost_cause_name(cause: LostCause) -> &'static str {
         LostCause::Reset => "reset",
         LostCause::DeadPeer => "dead_peer",
         LostCause::TooLarge => "too_large",
+        LostCause::InvalidText => "invalid_text",
         LostCause::Unreachable => "unreachable",
         LostCause::Other => "other",
     }

@@ -21,6 +21,23 @@ pub fn run(args: RecordsArgs, catalogue: &'static Catalogue) -> Exit {
     };
     info!(folder = %folder.display(), filter = ?args.filter, action = ?args.action, "records starting");
 
+    // A file where a folder of the path should be means a mistyped --data-dir, not an empty store.
+    if let Some(file) = file_in_path(&folder) {
+        warn!(folder = %folder.display(), file = %file.display(), "records folder path runs through a file");
+        let message = catalogue.format(
+            "cli.error.records_open_failed",
+            &[
+                ("folder", &folder.display().to_string()),
+                (
+                    "error",
+                    &format!("{} is a file, not a folder", file.display()),
+                ),
+            ],
+        );
+        error_line(catalogue, &message);
+        return Exit::RecordsUnavailable;
+    }
+
     let store = if RecordStore::exists(&folder) {
         match open(&folder, catalogue) {
             Some(store) => Some(store),
@@ -57,6 +74,12 @@ pub fn run(args: RecordsArgs, catalogue: &'static Catalogue) -> Exit {
     };
     info!(exit_code = exit.code(), "records finished");
     exit
+}
+
+/// Returns the nearest existing part of `folder`'s path when it is a file rather than a folder.
+fn file_in_path(folder: &Path) -> Option<&Path> {
+    let existing = folder.ancestors().find(|part| part.exists())?;
+    (!existing.is_dir()).then_some(existing)
 }
 
 /// Opens the store and recovers the sessions that a stopped app or `watch` left unfinished, so

@@ -91,5 +91,9 @@ fn failure_message(catalogue: &Catalogue, error: &AtomicWriteError, shown_path: 
             "cli.error.output_write_failed",
             &[("path", shown_path), ("error", message)],
         ),
+        AtomicWriteError::NotRegular { path } => catalogue.format(
+            "cli.error.output_not_regular",
+            &[("path", &path.display().to_string())],
+        ),
     }
 }

@@ -487,6 +487,24 @@ async fn unreadable_database_exits_66() {
 }
 
 #[tokio::test]
+async fn data_dir_that_is_a_file_exits_66() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+
+    let run = records(&["list", "--language", "en"], file.path()).await;
+
+    assert_eq!(run.code, Some(66), "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "{} is a file, not a folder",
+            file.path().display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[tokio::test]
 async fn records_without_subcommand_exits_64() {
     let run = run(&["records", "--language", "en"]).await;
 

@@ -80,7 +80,20 @@ async fn countdown_and_give_up_in_chinese() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("已自动重连 1 次"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("已自动重连 1 次，仍未连上。请检查网络，然后重新运行命令。"),
+        "{}",
+        run.stdout
+    );
+    // The server's door message shows with the open door, before and after the reconnect, but
+    // not again under the countdown.
+    assert_eq!(
+        run.stdout.matches("开门成功,请补货").count(),
+        2,
+        "{}",
+        run.stdout
+    );
     sim.shutdown().await;
 }
 

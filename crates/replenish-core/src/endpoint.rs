@@ -221,7 +221,7 @@ fn parse_endpoint(text: &str) -> Result<Url, FieldError> {
     }
 
     let url = Url::parse(text).map_err(|error| FieldError::EndpointInvalid {
-        value: text.to_owned(),
+        value: without_password(text),
         reason: error.to_string(),
     })?;
     if url.scheme() != "ws" && url.scheme() != "wss" {
@@ -231,7 +231,7 @@ fn parse_endpoint(text: &str) -> Result<Url, FieldError> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(FieldError::EndpointInvalid {
-            value: text.to_owned(),
+            value: without_password(text),
             reason: "the URL has no host".to_owned(),
         });
     }
@@ -247,13 +247,34 @@ fn parse_endpoint(text: &str) -> Result<Url, FieldError> {
         || url.password().is_some()
     {
         return Err(FieldError::EndpointInvalid {
-            value: text.to_owned(),
+            value: without_password(text),
             reason:
                 "remove the deviceNo and token parameters, user name and #fragment from the URL"
                     .to_owned(),
         });
     }
     Ok(url)
+}
+
+/// Returns `text` with the password of a `scheme://user:password@host` URL masked, so an
+/// endpoint that is rejected for carrying one does not show or log it.
+fn without_password(text: &str) -> String {
+    let Some(authority_start) = text.find("://").map(|index| index + 3) else {
+        return text.to_owned();
+    };
+    let authority_end = text[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |index| authority_start + index);
+    let authority = &text[authority_start..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return text.to_owned();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return text.to_owned();
+    };
+    let password_start = authority_start + colon + 1;
+    let password_end = authority_start + at;
+    format!("{}…{}", &text[..password_start], &text[password_end..])
 }
 
 fn parse_device_no(text: &str) -> Result<String, FieldError> {
@@ -407,5 +428,23 @@ mod tests {
             request(DEFAULT_ENDPOINT, "1", "supersecrettokenvalue")
         );
         assert!(!text.contains("supersecrettokenvalue"), "{text}");
+    }
+
+    #[test]
+    fn rejected_endpoint_hides_its_password() {
+        let request = SessionRequest {
+            endpoint: "ws://user:passw0rd@127.0.0.1:47013/ws".to_owned(),
+            device_no: "181200005".to_owned(),
+            token: "abc123".to_owned(),
+            device_name: None,
+        };
+
+        let errors = SessionTarget::parse(&request).unwrap_err();
+
+        let shown = format!("{errors:?}");
+        assert!(!shown.contains("passw0rd"), "{shown}");
+        assert!(shown.contains("ws://user:…@127.0.0.1:47013/ws"), "{shown}");
+        assert_eq!(without_password("ws://host/a@b:c"), "ws://host/a@b:c");
+        assert_eq!(without_password("not a url"), "not a url");
     }
 }

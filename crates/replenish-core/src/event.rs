@@ -122,6 +122,8 @@ pub enum LostCause {
     TooLarge,
     /// A reconnect attempt could not open a connection.
     Unreachable,
+    /// A text frame was not valid UTF-8, which RFC 6455 answers by failing the connection (1007).
+    InvalidText,
     Other,
 }
 

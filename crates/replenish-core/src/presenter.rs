@@ -306,6 +306,7 @@ impl Presenter {
                         .arg("max", max_attempts.to_string()),
                 });
                 view.server_message = self.server_message.clone();
+                view.door_opened_at_ms = self.state.door_opened_at_ms();
             }
             SessionState::Reconnecting {
                 attempt,
@@ -327,6 +328,7 @@ impl Presenter {
                         .arg("max", max_attempts.to_string()),
                 });
                 view.server_message = self.server_message.clone();
+                view.door_opened_at_ms = self.state.door_opened_at_ms();
             }
             SessionState::ConnectionLost {
                 cause,
@@ -336,9 +338,13 @@ impl Presenter {
                 view.title = Message::new("session.connection_lost");
                 view.tone = Tone::Error;
                 view.detail = Some(lost_detail(*cause, *close_code, reason));
-                view.next_step = Some(match self.reconnects {
-                    0 => Message::new("next.connection_lost"),
-                    tried => {
+                view.next_step = Some(match (cause, self.reconnects) {
+                    // An oversized message is the server's doing, not the network's.
+                    (LostCause::TooLarge | LostCause::InvalidText, _) => {
+                        Message::new("next.server_data")
+                    }
+                    (_, 0) => Message::new("next.connection_lost"),
+                    (_, tried) => {
                         Message::new("next.reconnects_used_up").arg("count", tried.to_string())
                     }
                 });
@@ -399,6 +405,7 @@ fn lost_detail(cause: LostCause, close_code: Option<u16>, reason: &str) -> Messa
         }
         (LostCause::DeadPeer, _) => Message::new("session.detail.lost.dead_peer"),
         (LostCause::TooLarge, _) => Message::new("session.detail.lost.too_large"),
+        (LostCause::InvalidText, _) => Message::new("session.detail.lost.invalid_text"),
         (LostCause::Unreachable, _) => {
             Message::new("session.detail.lost.unreachable").arg("error", reason)
         }

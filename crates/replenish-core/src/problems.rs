@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use tracing::{debug, warn};
+use tracing::{trace, warn};
 
 /// Bad frames seen in one session, by kind.
 #[derive(Debug, Default)]
@@ -22,7 +22,8 @@ impl ProblemTally {
         if *count == 1 {
             warn!(kind, %detail, "bad frame, session goes on; repeats of this kind are counted");
         } else {
-            debug!(kind, count = *count, "bad frame repeated");
+            // TRACE, below every default filter: a flood must not write a line per frame.
+            trace!(kind, count = *count, "bad frame repeated");
         }
     }
 

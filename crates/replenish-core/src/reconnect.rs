@@ -66,9 +66,9 @@ impl ReconnectPolicy {
 }
 
 /// True when a connection that ended this way is worth connecting again. A message over the size
-/// limit would only arrive again, so it is not.
+/// limit or a text frame that is not UTF-8 would only arrive again, so they are not.
 pub fn is_retryable(cause: LostCause) -> bool {
-    !matches!(cause, LostCause::TooLarge)
+    !matches!(cause, LostCause::TooLarge | LostCause::InvalidText)
 }
 
 #[cfg(test)]
@@ -120,6 +120,7 @@ mod tests {
     #[test]
     fn oversized_messages_are_not_retried() {
         assert!(!is_retryable(LostCause::TooLarge));
+        assert!(!is_retryable(LostCause::InvalidText));
         assert!(is_retryable(LostCause::ServerClosed));
         assert!(is_retryable(LostCause::Reset));
         assert!(is_retryable(LostCause::DeadPeer));

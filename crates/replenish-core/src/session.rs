@@ -378,33 +378,33 @@ impl Session {
 
         if self.state.closes_connection() {
             self.close(socket, CloseCode::Normal).await;
-        } else if matches!(
-            self.state,
-            SessionState::ConnectionLost {
-                cause: LostCause::TooLarge,
-                ..
+        } else if let SessionState::ConnectionLost { cause, .. } = self.state {
+            // The connection may still be open: tell the server why the client leaves.
+            match cause {
+                LostCause::TooLarge => self.close(socket, CloseCode::Size).await,
+                LostCause::InvalidText => self.close(socket, CloseCode::Invalid).await,
+                _ => {}
             }
-        ) {
-            // The connection is still open: tell the server why the client leaves (1009).
-            self.close(socket, CloseCode::Size).await;
         }
     }
 
     async fn on_message(&mut self, message: Option<Result<Message, tungstenite::Error>>) {
         let message = match message {
             Some(Ok(message)) => message,
-            // The frame was read whole and only its text is bad, so the connection is still
-            // sound: report the frame and go on reading.
+            // RFC 6455 fails a connection that sends text that is not UTF-8, and the library
+            // stops reading it, so the frame is reported and the connection closed with 1007.
+            // The same server would send it again, so there is no reconnect.
             Some(Err(tungstenite::Error::Utf8(detail))) => {
                 let kind = ProtocolErrorKind::NotUtf8;
                 let reason = format!("text frame is not UTF-8: {detail}");
                 self.problems.note(kind.name(), &reason);
                 self.emit(SessionEvent::ProtocolError {
                     kind,
-                    reason,
+                    reason: reason.clone(),
                     excerpt: String::new(),
                 })
                 .await;
+                self.lost(LostCause::InvalidText, None, reason).await;
                 return;
             }
             Some(Err(error)) => {

@@ -110,8 +110,8 @@ async fn invalid_utf8_reported_then_failed() {
     let sim = quick_sim(Scenario::InvalidUtf8).await;
     let outcome = run_quick(sim_target(&sim)).await;
 
-    // RFC 6455 fails a connection that sends invalid UTF-8, so each connection reports the
-    // frame, drops, and is reconnected until the attempts are used up.
+    // RFC 6455 fails a connection that sends invalid UTF-8: the frame is reported, the client
+    // closes with 1007, and it does not reconnect into the same frame.
     let not_utf8 = outcome
         .events
         .iter()
@@ -125,12 +125,26 @@ async fn invalid_utf8_reported_then_failed() {
             )
         })
         .count();
-    assert_eq!(not_utf8, 4, "{:#?}", outcome.described());
-    assert_eq!(outcome.end.phase(), "connection_lost");
-    assert_eq!(sim.connection_count(), 4);
+    assert_eq!(not_utf8, 1, "{:#?}", outcome.described());
+    assert!(
+        matches!(
+            outcome.end,
+            SessionState::ConnectionLost {
+                cause: LostCause::InvalidText,
+                ..
+            }
+        ),
+        "{:?}",
+        outcome.end
+    );
+    assert_eq!(
+        outcome.events.last(),
+        Some(&SessionEvent::Closed { close_code: 1007 })
+    );
+    assert_eq!(sim.connection_count(), 1);
     assert_eq!(
         notice_counts(&outcome).get("notice.protocol.not_utf8"),
-        Some(&4)
+        Some(&1)
     );
     sim.shutdown().await;
 }

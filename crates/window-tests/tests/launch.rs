@@ -210,6 +210,26 @@ async fn second_launch_keeps_running_session() -> Result<()> {
     );
     window.screenshot("busy").await?;
 
+    // The same device with a new token is a new session too, so it waits as well.
+    let device = SimConfig::default().device_no.to_string();
+    let status = window
+        .launch_again(&[
+            "--endpoint".to_owned(),
+            sim.ws_endpoint(),
+            "--device".to_owned(),
+            device.clone(),
+            "--token".to_owned(),
+            "newer-token-456".to_owned(),
+        ])
+        .await?;
+    assert!(status.success(), "second launch exited with {status}");
+    window
+        .wait_until("the busy message for the same device", || async {
+            let message = window.text_of("#app-error").await?.unwrap_or_default();
+            Ok(message.contains(&device) && message.contains("another session is running"))
+        })
+        .await?;
+
     // The running session goes on to its final list, and the second one never connected.
     expect_three_drinks(&window).await?;
     assert_eq!(sim.connections().len(), 1);
