@@ -166,11 +166,7 @@ async function startSession(request) {
   try {
     const view = await backend.startSession(request);
     startForm.clearToken();
-    appError.clear();
-    notices.clear();
-    finalList.clear();
-    showSessionState(view);
-    tracker.follow(view.sessionId, view.revision);
+    showNewSession(view);
   } catch (error) {
     tracker.flushBuffer();
     if (error?.kind === "invalid") {
@@ -185,16 +181,20 @@ async function startSession(request) {
   }
 }
 
+/** Clears what the previous session left on screen and follows the session that `view` starts. */
+function showNewSession(view) {
+  appError.clear();
+  notices.clear();
+  finalList.clear();
+  showSessionState(view);
+  tracker.follow(view.sessionId, view.revision);
+}
+
 async function retrySession() {
   banner.setRetryPending(true);
   tracker.startBuffering();
   try {
-    const view = await backend.retrySession();
-    appError.clear();
-    notices.clear();
-    finalList.clear();
-    showSessionState(view);
-    tracker.follow(view.sessionId, view.revision);
+    showNewSession(await backend.retrySession());
   } catch (error) {
     tracker.flushBuffer();
     console.error("retry_session failed", error);

@@ -9,37 +9,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use cabinet_sim::{RunningSim, Scenario, DEFAULT_DEVICE_NO, DEFAULT_TOKEN};
+use cabinet_sim::Scenario;
 use serde_json::json;
 use support::{start_sim, Window};
-
-/// Runs one session from the start form against `sim` and waits for the banner to show `phase`.
-async fn run_session(window: &Window, sim: &RunningSim, phase: &str) -> Result<()> {
-    window.wait_for_element("#start-form").await?;
-    window
-        .find("#endpoint-preset")
-        .await?
-        .select_by_value("custom")
-        .await?;
-    window
-        .type_into("#endpoint-custom", &sim.ws_endpoint())
-        .await?;
-    window
-        .type_into("#device-no", &DEFAULT_DEVICE_NO.to_string())
-        .await?;
-    window.type_into("#token", DEFAULT_TOKEN).await?;
-    window.click("#connect").await?;
-    window.follow_phases_until(phase).await?;
-    Ok(())
-}
-
-/// Returns the `data-outcome` of every History row, top to bottom.
-async fn row_outcomes(window: &Window) -> Result<Vec<String>> {
-    let outcomes = window
-        .eval("return [...document.querySelectorAll('#history-list .history-row')].map(r => r.dataset.outcome)")
-        .await?;
-    Ok(serde_json::from_value(outcomes)?)
-}
 
 /// Sets the value of a filter input and fires the input and change events that typing would.
 async fn set_filter(window: &Window, css: &str, value: &str) -> Result<()> {
@@ -61,7 +33,7 @@ async fn apply_until(window: &Window, expected: &[&str]) -> Result<()> {
         .wait_until(&format!("History rows {expected:?}"), || async {
             window.click("#history-apply").await?;
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-            Ok(row_outcomes(window).await? == expected)
+            Ok(window.history_outcomes().await? == expected)
         })
         .await
 }
@@ -131,10 +103,14 @@ async fn history_lists_filters_opens_and_exports() -> Result<()> {
     let data_dir = window.data_dir_handle();
 
     // Two sessions in one run: three drinks first, then a door that does not open.
-    run_session(&window, &drinks_sim, "finished").await?;
+    window
+        .run_session_from_form(&drinks_sim, None, "finished")
+        .await?;
     window.wait_for_element("#cabinets .card").await?;
     window.click("#new-session").await?;
-    run_session(&window, &door_sim, "door_failed").await?;
+    window
+        .run_session_from_form(&door_sim, None, "door_failed")
+        .await?;
 
     window.click("#nav-history").await?;
     window.wait_for_element("#history-screen").await?;

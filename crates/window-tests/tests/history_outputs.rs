@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use cabinet_sim::{RunningSim, Scenario, DEFAULT_DEVICE_NO, DEFAULT_TOKEN};
+use cabinet_sim::{Scenario, DEFAULT_DEVICE_NO};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::json;
 use support::{start_sim, Window};
@@ -58,28 +58,6 @@ const SLIP_LINES: [SlipLine; 3] = [
     ],
 ];
 
-/// Runs one session from the start form, with a device name, and waits for the banner to show
-/// `phase`.
-async fn run_session(window: &Window, sim: &RunningSim, phase: &str) -> Result<()> {
-    window.wait_for_element("#start-form").await?;
-    window
-        .find("#endpoint-preset")
-        .await?
-        .select_by_value("custom")
-        .await?;
-    window
-        .type_into("#endpoint-custom", &sim.ws_endpoint())
-        .await?;
-    window
-        .type_into("#device-no", &DEFAULT_DEVICE_NO.to_string())
-        .await?;
-    window.type_into("#token", DEFAULT_TOKEN).await?;
-    window.type_into("#device-name", DEVICE_NAME).await?;
-    window.click("#connect").await?;
-    window.follow_phases_until(phase).await?;
-    Ok(())
-}
-
 async fn text(window: &Window, css: &str) -> Result<String> {
     window
         .text_of(css)
@@ -97,11 +75,6 @@ async fn texts(window: &Window, css: &str) -> Result<Vec<String>> {
         )
         .await?;
     Ok(serde_json::from_value(value)?)
-}
-
-/// Returns the `data-outcome` of every History row, top to bottom.
-async fn row_outcomes(window: &Window) -> Result<Vec<String>> {
-    texts_of_attribute(window, "#history-list .history-row", "outcome").await
 }
 
 async fn texts_of_attribute(window: &Window, css: &str, data_name: &str) -> Result<Vec<String>> {
@@ -122,7 +95,7 @@ async fn apply_until(window: &Window, expected: &[&str]) -> Result<()> {
         .wait_until(&format!("History rows {expected:?}"), || async {
             window.click("#history-apply").await?;
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-            Ok(row_outcomes(window).await? == expected)
+            Ok(window.history_outcomes().await? == expected)
         })
         .await
 }
@@ -190,7 +163,9 @@ async fn print_slip_shows_record() -> Result<()> {
     let sim = start_sim(Scenario::ThreeDrinks).await;
     let window = Window::launch("history-outputs-slip", &[]).await?;
 
-    run_session(&window, &sim, "finished").await?;
+    window
+        .run_session_from_form(&sim, Some(DEVICE_NAME), "finished")
+        .await?;
     open_final_record(&window).await?;
 
     // The button is there, and the slip is in the page but not on screen.
@@ -438,10 +413,14 @@ async fn filtered_exports_read_back() -> Result<()> {
     let window = Window::launch("history-outputs-export", &[]).await?;
     let exports = window.data_dir_handle().path().join("exports");
 
-    run_session(&window, &drinks_sim, "finished").await?;
+    window
+        .run_session_from_form(&drinks_sim, Some(DEVICE_NAME), "finished")
+        .await?;
     window.wait_for_element("#cabinets .card").await?;
     window.click("#new-session").await?;
-    run_session(&window, &door_sim, "door_failed").await?;
+    window
+        .run_session_from_form(&door_sim, Some(DEVICE_NAME), "door_failed")
+        .await?;
 
     // Both sessions are stored; the filter keeps only the finished one.
     window.click("#nav-history").await?;

@@ -56,10 +56,7 @@ async fn history_outcomes(window: &Window) -> Result<Vec<String>> {
     window
         .wait_for_element("#history-list .history-row")
         .await?;
-    let outcomes = window
-        .eval("return [...document.querySelectorAll('#history-list .history-row')].map(r => r.dataset.outcome)")
-        .await?;
-    Ok(serde_json::from_value(outcomes)?)
+    window.history_outcomes().await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -316,6 +316,40 @@ impl Window {
         }
     }
 
+    /// Runs one session from the start form against `sim`, with the simulator's device and token
+    /// and `device_name` if given, and waits for the banner to show `phase`.
+    pub async fn run_session_from_form(
+        &self,
+        sim: &RunningSim,
+        device_name: Option<&str>,
+        phase: &str,
+    ) -> Result<()> {
+        self.wait_for_element("#start-form").await?;
+        self.find("#endpoint-preset")
+            .await?
+            .select_by_value("custom")
+            .await?;
+        self.type_into("#endpoint-custom", &sim.ws_endpoint())
+            .await?;
+        self.type_into("#device-no", &sim.config().device_no.to_string())
+            .await?;
+        self.type_into("#token", &sim.config().token).await?;
+        if let Some(name) = device_name {
+            self.type_into("#device-name", name).await?;
+        }
+        self.click("#connect").await?;
+        self.follow_phases_until(phase).await?;
+        Ok(())
+    }
+
+    /// Returns the `data-outcome` of every History row, top to bottom.
+    pub async fn history_outcomes(&self) -> Result<Vec<String>> {
+        let outcomes = self
+            .eval("return [...document.querySelectorAll('#history-list .history-row')].map(r => r.dataset.outcome)")
+            .await?;
+        Ok(serde_json::from_value(outcomes)?)
+    }
+
     /// Waits for the banner to show `phase`, and returns every phase seen on the way, in order.
     pub async fn follow_phases_until(&self, phase: &str) -> Result<Vec<String>> {
         let mut seen: Vec<String> = Vec::new();
