@@ -30,6 +30,8 @@ pub fn init(verbose: bool) {
         .with_ansi(io::stderr().is_terminal())
         .try_init();
     if let Err(error) = installed {
-        eprintln!("replenish: logging is off because the logger could not be installed: {error}");
+        crate::output::stderr_line(&format!(
+            "replenish: logging is off because the logger could not be installed: {error}"
+        ));
     }
 }

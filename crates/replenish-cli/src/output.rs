@@ -9,6 +9,12 @@ use replenish_core::token::Token;
 
 use crate::signals::StopCause;
 
+/// Writes one line on stderr. A closed stderr, such as a pipe whose reader has exited, is
+/// ignored: the exit status still tells the caller, where `eprintln!` would panic.
+pub fn stderr_line(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
 /// Prints a session as it happens: readable text or JSON lines.
 pub trait EventSink {
     /// Reports that the session is about to connect.

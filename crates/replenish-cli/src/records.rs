@@ -51,7 +51,7 @@ pub fn run(args: RecordsArgs, catalogue: &'static Catalogue) -> Exit {
             "cli.records.no_database",
             &[("folder", &folder.display().to_string())],
         );
-        eprintln!("{note}");
+        crate::output::stderr_line(&note);
         None
     };
 
@@ -115,8 +115,5 @@ pub fn read_failed(catalogue: &Catalogue, error: &record_store::StoreError) -> E
 
 /// Prints one error line on stderr, in the form of the other errors of the command.
 pub fn error_line(catalogue: &Catalogue, message: &str) {
-    eprintln!(
-        "{}",
-        catalogue.format("cli.error.line", &[("message", message)])
-    );
+    crate::output::stderr_line(&catalogue.format("cli.error.line", &[("message", message)]));
 }

@@ -77,14 +77,10 @@ pub fn parse(argv: Vec<OsString>, catalogue: &Catalogue) -> Result<Parsed, Usage
 /// Prints each problem and a pointer to the help on stderr.
 pub fn report(catalogue: &Catalogue, error: &UsageError) {
     for problem in &error.problems {
-        eprintln!(
-            "{}",
-            catalogue.format("cli.error.line", &[("message", problem)])
-        );
+        crate::output::stderr_line(&catalogue.format("cli.error.line", &[("message", problem)]));
     }
-    eprintln!(
-        "{}",
-        catalogue.format("cli.error.see_help", &[("command", &error.command)])
+    crate::output::stderr_line(
+        &catalogue.format("cli.error.see_help", &[("command", &error.command)]),
     );
 }
 

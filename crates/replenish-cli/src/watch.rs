@@ -36,9 +36,8 @@ pub fn run(args: WatchArgs, catalogue: &'static Catalogue) -> Exit {
             error!(%error, "cannot start the event loop");
             let message =
                 catalogue.format("cli.error.start_failed", &[("error", &error.to_string())]);
-            eprintln!(
-                "{}",
-                catalogue.format("cli.error.line", &[("message", &message)])
+            crate::output::stderr_line(
+                &catalogue.format("cli.error.line", &[("message", &message)]),
             );
             return Exit::Internal;
         }
@@ -230,10 +229,7 @@ fn open_records(folder: Option<&Path>, catalogue: &Catalogue) -> Option<Records>
 /// Prints a warning line on stderr, keeping stdout for the events.
 fn warn_line(catalogue: &Catalogue, key: &str, error: &str) {
     let message = catalogue.format(key, &[("error", error)]);
-    eprintln!(
-        "{}",
-        catalogue.format("cli.error.line", &[("message", &message)])
-    );
+    crate::output::stderr_line(&catalogue.format("cli.error.line", &[("message", &message)]));
 }
 
 fn exit_for_signal(cause: StopCause) -> Exit {
@@ -246,9 +242,6 @@ fn exit_for_signal(cause: StopCause) -> Exit {
 fn output_failed(catalogue: &Catalogue, error: &io::Error) -> Exit {
     error!(%error, "output failed");
     let message = catalogue.format("cli.error.output_failed", &[("error", &error.to_string())]);
-    eprintln!(
-        "{}",
-        catalogue.format("cli.error.line", &[("message", &message)])
-    );
+    crate::output::stderr_line(&catalogue.format("cli.error.line", &[("message", &message)]));
     Exit::Output
 }

@@ -142,7 +142,7 @@ fn retries(matches: &ArgMatches, catalogue: &Catalogue, problems: &mut Vec<Strin
 fn prompt_for_token(catalogue: &Catalogue) {
     // A prompt on a pipe would only clutter a script's stderr.
     if io::stdin().is_terminal() {
-        eprintln!("{}", catalogue.text("cli.watch.token_prompt"));
+        crate::output::stderr_line(catalogue.text("cli.watch.token_prompt"));
     }
 }
 

@@ -100,6 +100,32 @@ async fn closed_stdout_cancels_and_exits_74() {
     sim.shutdown().await;
 }
 
+#[tokio::test]
+async fn closed_stdout_and_stderr_still_exit_74() {
+    use tokio::io::{AsyncBufReadExt as _, BufReader};
+
+    // As in `replenish watch … 2>&1 | head -1`: both outputs go away after the first line, so
+    // even the error line about stdout cannot be written.
+    let config = short_config(Scenario::DoorHeld)
+        .with_door_delay(Duration::from_millis(500))
+        .with_door_open_for(LONG_DOOR);
+    let sim = start_sim(config).await;
+    let mut child = spawn(&watch_json(&sim));
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    drop(child.stderr.take());
+
+    let first = stdout.next_line().await.unwrap().unwrap_or_default();
+    assert!(first.contains(r#""event":"connecting""#), "{first}");
+    drop(stdout);
+
+    let status = tokio::time::timeout(RUN_TIMEOUT, child.wait())
+        .await
+        .expect("replenish exits in time")
+        .unwrap();
+    assert_eq!(status.code(), Some(74), "a panic exits with 101");
+    sim.shutdown().await;
+}
+
 /// SIGINT and SIGTERM are sent with kill(2), so these tests run on Unix only.
 #[cfg(unix)]
 mod signals {
