@@ -1,7 +1,7 @@
-//! Checks that the window's permissions stay as narrow as the page needs: every command the
-//! shell registers is listed for the access control, granted by the capability, and nothing
-//! else is; the content security policy admits no remote origin and no inline script; and no
-//! file system, shell or HTTP plugin is compiled in.
+//! Checks that the window's permissions stay as narrow as the page needs. Every command the shell
+//! registers is listed for the access control and granted by the capability, and nothing else
+//! is. The content security policy admits no remote origin and no inline script. No file system,
+//! shell or HTTP plugin is compiled in.
 
 use std::collections::BTreeSet;
 
@@ -11,7 +11,7 @@ const CAPABILITY: &str = include_str!("../capabilities/main.json");
 const CONFIG: &str = include_str!("../../tauri.conf.json");
 const MANIFEST: &str = include_str!("../../Cargo.toml");
 
-/// The command names between `COMMANDS: &[&str] = &[` and `];` in build.rs.
+/// Returns the command names between `COMMANDS: &[&str] = &[` and `];` in build.rs.
 fn listed_commands() -> BTreeSet<String> {
     let start = BUILD_SCRIPT
         .find("COMMANDS: &[&str] = &[")
@@ -27,7 +27,7 @@ fn listed_commands() -> BTreeSet<String> {
         .collect()
 }
 
-/// The command names in `generate_handler![…]` in main.rs, without their module paths.
+/// Returns the command names in `generate_handler![…]` in main.rs, without their module paths.
 fn registered_commands() -> BTreeSet<String> {
     let start = MAIN
         .find("generate_handler![")
@@ -54,7 +54,7 @@ fn granted_permissions() -> BTreeSet<String> {
 }
 
 #[test]
-fn every_registered_command_is_listed_and_granted_and_nothing_else() {
+fn commands_listed_and_granted_exactly() {
     let listed = listed_commands();
     assert_eq!(listed, registered_commands(), "build.rs vs main.rs");
 
@@ -68,7 +68,7 @@ fn every_registered_command_is_listed_and_granted_and_nothing_else() {
 }
 
 #[test]
-fn content_security_policy_admits_no_remote_origin_or_inline_script() {
+fn csp_admits_only_local_sources() {
     let config: serde_json::Value = serde_json::from_str(CONFIG).expect("tauri.conf.json is JSON");
     let csp = config["app"]["security"]["csp"]
         .as_object()
@@ -88,7 +88,7 @@ fn content_security_policy_admits_no_remote_origin_or_inline_script() {
 }
 
 #[test]
-fn no_file_system_shell_or_http_plugin_is_compiled_in() {
+fn no_fs_shell_or_http_plugin() {
     for plugin in [
         "tauri-plugin-fs",
         "tauri-plugin-shell",

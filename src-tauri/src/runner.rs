@@ -45,7 +45,7 @@ pub struct SessionRunner {
     records: Option<Records>,
     config: Arc<Mutex<SessionConfig>>,
     /// The target of the latest session, so the user can try it again by hand. Kept in memory
-    /// only, because it holds the token.
+    /// only, because it contains the token.
     last_target: Arc<Mutex<Option<SessionTarget>>>,
 }
 

@@ -171,7 +171,7 @@ impl EventSink for HumanSink {
     }
 }
 
-/// The local time in ms since the Unix epoch, the clock of the session's reconnect times.
+/// Returns the local time in ms since the Unix epoch, the clock of the session's reconnect times.
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

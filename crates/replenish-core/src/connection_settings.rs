@@ -63,7 +63,7 @@ impl ConnectionSettings {
         clamped
     }
 
-    /// The session configuration these limits give.
+    /// Returns the session configuration these limits give.
     pub fn session_config(self) -> SessionConfig {
         let limits = self.clamped();
         SessionConfig {
@@ -192,7 +192,7 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_values_move_to_the_nearest_allowed() {
+    fn out_of_range_values_clamped() {
         let settings = ConnectionSettings {
             reconnect_attempts: 1_000,
             door_wait_secs: 1,

@@ -2,16 +2,16 @@
 //! characters, and no name so long that it buries the card.
 //!
 //! A right-to-left override in a product name reverses what follows it on screen, so "可口可乐"
-//! could be shown as another product's name; an escape sequence would recolour a terminal. The
-//! records keep the text exactly as received; only what is shown is cleaned.
+//! could pass for another product's name. An escape sequence would recolour a terminal. The
+//! records keep the text exactly as received, and only the text on screen is cleaned.
 
 use std::borrow::Cow;
 
-/// Longest text shown, in characters. Product names are rarely over 40; the rest of a longer
+/// Maximum length of text on screen, in characters. Product names are rarely over 40; the rest of a longer
 /// name is cut and marked with an ellipsis.
 pub const MAX_SHOWN_CHARS: usize = 200;
 
-/// What a character becomes on screen.
+/// The treatment of one character on screen.
 enum Shown {
     Kept,
     Space,
@@ -101,7 +101,7 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_are_dropped_and_line_breaks_become_spaces() {
+    fn control_characters_dropped() {
         assert_eq!(
             shown("阿莎姆\u{0}奶茶\u{7}\u{1b}[31m\r\n\t"),
             "阿莎姆奶茶[31m"

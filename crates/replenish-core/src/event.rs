@@ -122,7 +122,7 @@ pub enum LostCause {
     TooLarge,
     /// A reconnect attempt could not open a connection.
     Unreachable,
-    /// A text frame was not valid UTF-8, which RFC 6455 answers by failing the connection (1007).
+    /// A text frame was not valid UTF-8, so RFC 6455 requires the connection to fail (1007).
     InvalidText,
     Other,
 }
@@ -141,7 +141,7 @@ pub enum ProtocolErrorKind {
 }
 
 impl ProtocolErrorKind {
-    /// The kind in plain English, for logs.
+    /// Returns the kind in plain English, for logs.
     pub fn name(self) -> &'static str {
         match self {
             ProtocolErrorKind::NotJson => "frame is not JSON",

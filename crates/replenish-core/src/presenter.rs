@@ -204,7 +204,7 @@ impl Presenter {
         })
     }
 
-    /// The notices whose latest count has not been sent, with that count.
+    /// Returns the notices whose latest count has not been sent, with that count.
     fn unsent_counts(&mut self) -> Vec<NoticeView> {
         let session_id = self.context.session_id;
         let mut unsent: Vec<NoticeView> = self

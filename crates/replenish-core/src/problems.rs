@@ -27,7 +27,7 @@ impl ProblemTally {
         }
     }
 
-    /// How many frames of `kind` were seen.
+    /// Returns how many frames of `kind` were seen.
     pub fn count(&self, kind: &str) -> u64 {
         self.counts.get(kind).copied().unwrap_or(0)
     }

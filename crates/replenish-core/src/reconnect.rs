@@ -37,7 +37,7 @@ impl Default for ReconnectPolicy {
 }
 
 impl ReconnectPolicy {
-    /// A policy that never reconnects.
+    /// Returns a policy that never reconnects.
     pub fn disabled() -> Self {
         Self {
             max_attempts: 0,
@@ -45,7 +45,7 @@ impl ReconnectPolicy {
         }
     }
 
-    /// The wait before attempt `attempt` (from 1), before jitter.
+    /// Returns the wait before attempt `attempt` (from 1), before jitter.
     pub fn nominal_delay(&self, attempt: u32) -> Duration {
         let doublings = attempt.saturating_sub(1).min(31);
         self.first_delay
@@ -53,7 +53,7 @@ impl ReconnectPolicy {
             .min(self.max_delay)
     }
 
-    /// The wait before attempt `attempt` (from 1), with jitter applied.
+    /// Returns the wait before attempt `attempt` (from 1), with jitter applied.
     pub fn delay(&self, attempt: u32) -> Duration {
         let nominal = self.nominal_delay(attempt);
         let jitter = self.jitter.clamp(0.0, 1.0);

@@ -24,6 +24,15 @@ fn final_list(outcome: &Outcome) -> &FinalList {
         .expect("the final list arrived")
 }
 
+/// Counts the protocol errors of `kind` among the session's events.
+fn protocol_errors(outcome: &Outcome, kind: ProtocolErrorKind) -> usize {
+    outcome
+        .events
+        .iter()
+        .filter(|event| matches!(event, SessionEvent::ProtocolError { kind: found, .. } if *found == kind))
+        .count()
+}
+
 fn no_images(_: &str) -> Option<String> {
     None
 }
@@ -56,21 +65,8 @@ async fn binary_frames_reported_session_finishes() {
     let outcome = run_quick(sim_target(&sim)).await;
 
     assert_eq!(outcome.end, SessionState::Finished);
-    let binary = outcome
-        .events
-        .iter()
-        .filter(|event| {
-            matches!(
-                event,
-                SessionEvent::ProtocolError {
-                    kind: ProtocolErrorKind::Binary,
-                    ..
-                }
-            )
-        })
-        .count();
-    assert_eq!(binary, 3);
-    // A binary frame that holds a valid final list is still not taken for one.
+    assert_eq!(protocol_errors(&outcome, ProtocolErrorKind::Binary), 3);
+    // A binary frame that contains a valid final list is still not taken for one.
     assert_eq!(final_list(&outcome).lines.len(), 3);
     assert_eq!(
         notice_counts(&outcome).get("notice.protocol.binary"),
@@ -112,20 +108,12 @@ async fn invalid_utf8_reported_then_failed() {
 
     // RFC 6455 fails a connection that sends invalid UTF-8: the frame is reported, the client
     // closes with 1007, and it does not reconnect into the same frame.
-    let not_utf8 = outcome
-        .events
-        .iter()
-        .filter(|event| {
-            matches!(
-                event,
-                SessionEvent::ProtocolError {
-                    kind: ProtocolErrorKind::NotUtf8,
-                    ..
-                }
-            )
-        })
-        .count();
-    assert_eq!(not_utf8, 1, "{:#?}", outcome.described());
+    assert_eq!(
+        protocol_errors(&outcome, ProtocolErrorKind::NotUtf8),
+        1,
+        "{:#?}",
+        outcome.described()
+    );
     assert!(
         matches!(
             outcome.end,
